@@ -1,1 +1,3 @@
-return 0;
+using Minato.Cli;
+
+return await MinatoCommand.RunAsync(args);

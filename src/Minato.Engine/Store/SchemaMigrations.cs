@@ -1,0 +1,56 @@
+using Microsoft.Data.Sqlite;
+
+namespace Minato.Engine.Store;
+
+/// <summary>The ordered schema changes of the metadata database, tracked in <c>PRAGMA user_version</c>.</summary>
+internal static class SchemaMigrations
+{
+    /// <summary>Step N (1-based) moves the schema from version N-1 to N. Never edit a released step; add one.</summary>
+    internal static readonly IReadOnlyList<string> Steps =
+    [
+        """
+        CREATE TABLE meta (
+            key   TEXT PRIMARY KEY NOT NULL,
+            value TEXT NOT NULL
+        ) STRICT;
+        """,
+    ];
+
+    /// <summary>The schema version this build writes.</summary>
+    internal static int LatestVersion => Steps.Count;
+
+    /// <summary>Brings the schema to <see cref="LatestVersion"/>, each step in its own transaction.</summary>
+    /// <returns>The schema version after migration.</returns>
+    internal static int Apply(SqliteConnection connection, string path)
+    {
+        var current = ReadVersion(connection);
+        if (current > LatestVersion)
+        {
+            throw new MetadataStoreException(
+                $"metadata database {path} has schema version {current}, newer than this minato understands " +
+                $"({LatestVersion}); it was written by a newer minato: run that version, or restore a backup");
+        }
+
+        for (var version = current + 1; version <= LatestVersion; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = Steps[version - 1] + $"\nPRAGMA user_version = {version};";
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+
+        return LatestVersion;
+    }
+
+    internal static int ReadVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version;";
+        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

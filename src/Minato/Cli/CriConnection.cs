@@ -1,0 +1,69 @@
+using System.Net.Sockets;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Minato.Cri.Api;
+
+namespace Minato.Cli;
+
+/// <summary>A gRPC connection from a client verb to a CRI endpoint on a Unix socket.</summary>
+internal sealed class CriConnection : IDisposable
+{
+    private readonly GrpcChannel _channel;
+
+    private CriConnection(string endpoint, GrpcChannel channel)
+    {
+        Endpoint = endpoint;
+        _channel = channel;
+        Runtime = new RuntimeService.RuntimeServiceClient(channel);
+        Images = new ImageService.ImageServiceClient(channel);
+    }
+
+    /// <summary>The endpoint as the user gave it.</summary>
+    public string Endpoint { get; }
+
+    public RuntimeService.RuntimeServiceClient Runtime { get; }
+
+    public ImageService.ImageServiceClient Images { get; }
+
+    /// <summary>Connects lazily to <paramref name="endpoint"/> (<c>unix:///path</c> or a bare absolute path).</summary>
+    /// <exception cref="CliException">The endpoint is not a Unix socket address.</exception>
+    public static CriConnection Open(string endpoint)
+    {
+        var path = endpoint.StartsWith("unix://", StringComparison.Ordinal) ? endpoint["unix://".Length..] : endpoint;
+        if (!path.StartsWith('/'))
+        {
+            throw new CliException($"endpoint \"{endpoint}\" is not unix:///absolute/path");
+        }
+
+        var handler = new SocketsHttpHandler
+        {
+            ConnectCallback = async (_, cancellationToken) =>
+            {
+                var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                try
+                {
+                    await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+                    return new NetworkStream(socket, ownsSocket: true);
+                }
+                catch
+                {
+                    socket.Dispose();
+                    throw;
+                }
+            },
+        };
+        var channel = GrpcChannel.ForAddress("http://localhost", new GrpcChannelOptions
+        {
+            HttpHandler = handler,
+            MaxReceiveMessageSize = 64 * 1024 * 1024,
+        });
+        return new CriConnection(endpoint, channel);
+    }
+
+    /// <summary>Turns a failed call into a message for people.</summary>
+    public CliException Explain(RpcException e) => e.StatusCode == StatusCode.Unavailable
+        ? new CliException($"cannot reach the CRI runtime at {Endpoint}: {e.Status.Detail} (is `minato daemon` running?)")
+        : new CliException($"{e.StatusCode}: {e.Status.Detail}");
+
+    public void Dispose() => _channel.Dispose();
+}

@@ -1,0 +1,35 @@
+using System.CommandLine;
+
+namespace Minato.Cli;
+
+/// <summary>The <c>minato</c> command line: the daemon verb and the client verbs.</summary>
+internal static class MinatoCommand
+{
+    /// <summary>Parses <paramref name="args"/>, runs the chosen verb, and returns its exit code.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        var root = Create();
+        var parse = root.Parse(args);
+        var invocation = new InvocationConfiguration
+        {
+            Output = output ?? Console.Out,
+            Error = error ?? Console.Error,
+
+            // The daemon's host handles SIGTERM/SIGINT itself, with a bounded drain of in-flight calls.
+            ProcessTerminationTimeout = null,
+        };
+        return await parse.InvokeAsync(invocation);
+    }
+
+    /// <summary>Builds the root command with every verb.</summary>
+    public static RootCommand Create()
+    {
+        var root = new RootCommand("Minato: a Kubernetes CRI container runtime.");
+        root.Options.Add(ClientOptions.Endpoint);
+        root.Subcommands.Add(DaemonCommand.Create());
+        root.Subcommands.Add(VersionCommand.Create());
+        root.Subcommands.Add(InfoCommand.Create());
+        root.Subcommands.Add(ConfigCommand.Create());
+        return root;
+    }
+}

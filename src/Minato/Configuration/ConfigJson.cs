@@ -1,0 +1,48 @@
+using System.Text;
+using System.Text.Json;
+
+namespace Minato.Configuration;
+
+/// <summary>Writes the effective configuration as JSON for Status verbose and <c>minato info</c>.</summary>
+public static class ConfigJson
+{
+    /// <summary>The configuration with TOML key names, so operators can map it back to their file.</summary>
+    public static string Write(MinatoConfig config)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("source", config.SourcePath ?? "(built-in defaults)");
+            json.WriteString("listen", config.Listen);
+            json.WriteString("root", config.Root);
+            json.WriteString("state", config.State);
+            json.WriteString("log_level", ConfigSchema.LogLevelName(config.LogLevel));
+            json.WriteString("log_format", config.LogFormat);
+            json.WriteString("cgroup_driver", config.CgroupDriver.ToString().ToLowerInvariant());
+            json.WriteString("cni_config_dir", config.Cni.ConfigDir);
+            json.WriteStartArray("cni_plugin_dirs");
+            foreach (var dir in config.Cni.PluginDirs)
+            {
+                json.WriteStringValue(dir);
+            }
+
+            json.WriteEndArray();
+            json.WriteString("default_runtime", config.DefaultRuntime);
+            json.WriteNumber("shutdown_timeout_seconds", (int)config.ShutdownTimeout.TotalSeconds);
+            json.WriteStartObject("runtimes");
+            foreach (var handler in config.RuntimeHandlers)
+            {
+                json.WriteStartObject(handler.Name);
+                json.WriteString("path", handler.Path);
+                json.WriteString("root", handler.Root);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndObject();
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+}

@@ -1,0 +1,136 @@
+using System.Text;
+using Minato.Engine.Linux.Cgroups;
+
+namespace Minato.Configuration;
+
+/// <summary>Values given on the daemon's command line; each non-null one overrides the file.</summary>
+public sealed record ConfigOverrides
+{
+    public string? Listen { get; init; }
+
+    public string? Root { get; init; }
+
+    public string? State { get; init; }
+
+    public string? LogLevel { get; init; }
+
+    public string? CniConfigDir { get; init; }
+
+    public IReadOnlyList<string>? CniPluginDirs { get; init; }
+}
+
+/// <summary>Builds the effective <see cref="MinatoConfig"/> and checks it before anything starts.</summary>
+public static class ConfigLoader
+{
+    /// <summary>
+    /// Loads <paramref name="path"/> (an explicit path must exist; the default path may be absent), applies
+    /// <paramref name="overrides"/>, and validates the result.
+    /// </summary>
+    /// <exception cref="ConfigException">A key, value or file problem; the message names where.</exception>
+    public static MinatoConfig Load(string? path, ConfigOverrides overrides)
+    {
+        var config = new MinatoConfig();
+        var file = path ?? MinatoConfig.DefaultPath;
+        if (path is not null || File.Exists(file))
+        {
+            config = TomlEntries.ReadFile(file).Aggregate(config with { SourcePath = file }, ConfigSchema.Apply);
+        }
+
+        config = ApplyOverrides(config, overrides);
+        Validate(config);
+        return config;
+    }
+
+    /// <summary>The full default configuration file, every key commented, as <c>minato config default</c> prints it.</summary>
+    public static string RenderDefault()
+    {
+        var defaults = new MinatoConfig();
+        var text = new StringBuilder();
+        text.Append("# Minato daemon configuration (").Append(MinatoConfig.DefaultPath).Append(").\n");
+        text.Append("# Every key is optional; the values below are the built-in defaults.\n");
+        text.Append("# Command-line flags of `minato daemon` override this file.\n");
+        foreach (var key in ConfigSchema.Keys)
+        {
+            text.Append("\n# ").Append(key.Comment).Append('\n');
+            text.Append(key.Name).Append(" = ").Append(key.Render(defaults)).Append('\n');
+        }
+
+        text.Append("\n# OCI runtime handlers (the CRI runtime_handler). `path` is an absolute path or a name in PATH;\n");
+        text.Append("# each runtime keeps its state under <state>/runtimes/<name>.\n");
+        foreach (var (name, runtimePath) in defaults.RuntimePaths)
+        {
+            text.Append("[runtimes.").Append(name).Append("]\npath = ").Append(ConfigSchema.Quote(runtimePath)).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static MinatoConfig ApplyOverrides(MinatoConfig config, ConfigOverrides o)
+    {
+        if (o.LogLevel is not null && ConfigSchema.TryParseLogLevel(o.LogLevel) is null)
+        {
+            throw new ConfigException($"--log-level must be one of trace, debug, info, warn, error (got \"{o.LogLevel}\")");
+        }
+
+        return config with
+        {
+            Listen = o.Listen ?? config.Listen,
+            Root = o.Root ?? config.Root,
+            State = o.State ?? config.State,
+            LogLevel = o.LogLevel is null ? config.LogLevel : ConfigSchema.TryParseLogLevel(o.LogLevel)!.Value,
+            Cni = config.Cni with
+            {
+                ConfigDir = o.CniConfigDir ?? config.Cni.ConfigDir,
+                PluginDirs = o.CniPluginDirs is { Count: > 0 } dirs ? dirs : config.Cni.PluginDirs,
+            },
+        };
+    }
+
+    private static void Validate(MinatoConfig config)
+    {
+        var where = config.SourcePath ?? "configuration";
+        if (!config.Listen.StartsWith("unix:///", StringComparison.Ordinal) || config.Listen.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ConfigException($"{where}: key 'listen' must be unix:///absolute/path (got \"{config.Listen}\")");
+        }
+
+        // sun_path holds 108 bytes including the terminating NUL.
+        if (Encoding.UTF8.GetByteCount(config.SocketPath) > 107)
+        {
+            throw new ConfigException($"{where}: key 'listen' socket path is longer than 107 bytes");
+        }
+
+        RequireAbsolute(where, "root", config.Root);
+        RequireAbsolute(where, "state", config.State);
+        RequireAbsolute(where, "cni_config_dir", config.Cni.ConfigDir);
+        foreach (var dir in config.Cni.PluginDirs)
+        {
+            RequireAbsolute(where, "cni_plugin_dirs", dir);
+        }
+
+        if (Path.GetFullPath(config.Root).TrimEnd('/') == Path.GetFullPath(config.State).TrimEnd('/'))
+        {
+            throw new ConfigException($"{where}: keys 'root' and 'state' must be different directories");
+        }
+
+        if (!config.RuntimePaths.ContainsKey(config.DefaultRuntime))
+        {
+            throw new ConfigException(
+                $"{where}: key 'default_runtime' names \"{config.DefaultRuntime}\", which is not a configured runtime " +
+                $"({string.Join(", ", config.RuntimePaths.Keys)})");
+        }
+
+        if (config.CgroupDriver == CgroupDriver.Systemd && !Directory.Exists("/run/systemd/system"))
+        {
+            throw new ConfigException($"{where}: key 'cgroup_driver' is \"systemd\" but systemd is not running on this machine");
+        }
+    }
+
+    private static void RequireAbsolute(string where, string key, string value)
+    {
+        if (!Path.IsPathRooted(value) || value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ConfigException($"{where}: key '{key}' must be an absolute path (got \"{value}\")");
+        }
+    }
+}

@@ -1,0 +1,116 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Minato.Engine.Linux.Cgroups;
+
+namespace Minato.Configuration;
+
+/// <summary>Every key <c>minato.toml</c> accepts: how to bind it, and how to document it in the default file.</summary>
+internal static class ConfigSchema
+{
+    /// <summary>A top-level key: its comment, its default rendered as TOML, and how a value is applied.</summary>
+    internal sealed record Key(string Name, string Comment, Func<MinatoConfig, string> Render, Func<MinatoConfig, TomlEntry, MinatoConfig> Apply);
+
+    internal static readonly IReadOnlyList<Key> Keys =
+    [
+        new("listen", "CRI endpoint the daemon serves (a Unix socket, mode 0660).",
+            c => Quote(c.Listen), (c, e) => c with { Listen = e.AsString() }),
+        new("root", "Persistent data: metadata database, content store, image snapshots.",
+            c => Quote(c.Root), (c, e) => c with { Root = e.AsString() }),
+        new("state", "Runtime state (tmpfs): bundles, pinned namespaces, exit files, OCI runtime roots.",
+            c => Quote(c.State), (c, e) => c with { State = e.AsString() }),
+        new("log_level", "trace, debug, info, warn, error. At debug every CRI call is logged with its duration.",
+            c => Quote(LogLevelName(c.LogLevel)), (c, e) => c with { LogLevel = ParseLogLevel(e) }),
+        new("log_format", "text (one line per event) or json (one object per line).",
+            c => Quote(c.LogFormat), (c, e) => c with { LogFormat = OneOf(e, "text", "json") }),
+        new("cgroup_driver", "cgroupfs, or systemd when systemd manages the node (the kubelet must use the same).",
+            c => Quote(c.CgroupDriver.ToString().ToLowerInvariant()), (c, e) => c with { CgroupDriver = ParseDriver(e) }),
+        new("cni_config_dir", "The first valid *.conflist here (ordinal order) is the pod network.",
+            c => Quote(c.Cni.ConfigDir), (c, e) => c with { Cni = c.Cni with { ConfigDir = e.AsString() } }),
+        new("cni_plugin_dirs", "Directories searched in order for CNI plugin executables.",
+            c => "[" + string.Join(", ", c.Cni.PluginDirs.Select(Quote)) + "]",
+            (c, e) => c with { Cni = c.Cni with { PluginDirs = e.AsStringArray() } }),
+        new("default_runtime", "OCI runtime handler used when a pod names none; must be a key of [runtimes].",
+            c => Quote(c.DefaultRuntime), (c, e) => c with { DefaultRuntime = e.AsString() }),
+        new("shutdown_timeout_seconds", "How long in-flight CRI calls may run after SIGTERM before the daemon exits.",
+            c => ((int)c.ShutdownTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            (c, e) => c with { ShutdownTimeout = TimeSpan.FromSeconds(Range(e, 0, 3600)) }),
+    ];
+
+    /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>
+    internal static readonly IReadOnlyList<string> RuntimeKeys = ["path"];
+
+    /// <summary>Applies one entry, or throws a <see cref="ConfigException"/> that names it.</summary>
+    internal static MinatoConfig Apply(MinatoConfig config, TomlEntry entry)
+    {
+        if (entry.KeyPath.Count == 1 && Keys.FirstOrDefault(k => k.Name == entry.KeyPath[0]) is { } key)
+        {
+            return key.Apply(config, entry);
+        }
+
+        if (entry.KeyPath is ["runtimes", var handler, "path"])
+        {
+            if (!IsHandlerName(handler))
+            {
+                throw entry.Error("names a runtime handler that is not a lowercase DNS label (a-z, 0-9, '-')");
+            }
+
+            var paths = new SortedDictionary<string, string>((IDictionary<string, string>)config.RuntimePaths, StringComparer.Ordinal)
+            {
+                [handler] = entry.AsString(),
+            };
+            return config with { RuntimePaths = paths };
+        }
+
+        throw new ConfigException($"{entry.Where}: unknown key '{entry.Key}'");
+    }
+
+    /// <summary>Handler names travel in CRI requests and become directory names: keep them to DNS labels.</summary>
+    internal static bool IsHandlerName(string name) =>
+        name.Length is > 0 and <= 63 && name.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-') &&
+        name[0] != '-' && name[^1] != '-';
+
+    internal static string Quote(string value) =>
+        "\"" + value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal) + "\"";
+
+    internal static string LogLevelName(LogLevel level) => level switch
+    {
+        LogLevel.Trace => "trace",
+        LogLevel.Debug => "debug",
+        LogLevel.Information => "info",
+        LogLevel.Warning => "warn",
+        LogLevel.Error => "error",
+        _ => "info",
+    };
+
+    /// <summary>Parses a log level name; null when it is not one.</summary>
+    internal static LogLevel? TryParseLogLevel(string value) => value switch
+    {
+        "trace" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "info" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" => LogLevel.Error,
+        _ => null,
+    };
+
+    private static LogLevel ParseLogLevel(TomlEntry entry) =>
+        TryParseLogLevel(entry.AsString()) ?? throw entry.Error($"must be one of trace, debug, info, warn, error (got \"{entry.AsString()}\")");
+
+    private static CgroupDriver ParseDriver(TomlEntry entry) => OneOf(entry, "cgroupfs", "systemd") == "systemd"
+        ? CgroupDriver.Systemd
+        : CgroupDriver.Cgroupfs;
+
+    private static string OneOf(TomlEntry entry, params string[] allowed)
+    {
+        var value = entry.AsString();
+        return allowed.Contains(value, StringComparer.Ordinal)
+            ? value
+            : throw entry.Error($"must be one of {string.Join(", ", allowed)} (got \"{value}\")");
+    }
+
+    private static long Range(TomlEntry entry, long min, long max)
+    {
+        var value = entry.AsInteger();
+        return value >= min && value <= max ? value : throw entry.Error($"must be between {min} and {max} (got {value})");
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.Extensions.Logging;
+using Minato.Engine.Linux.Cgroups;
+using Minato.Engine.Network;
+using Minato.Engine.Oci;
+
+namespace Minato.Configuration;
+
+/// <summary>The daemon's effective configuration: defaults, then <c>minato.toml</c>, then command-line flags.</summary>
+public sealed record MinatoConfig
+{
+    /// <summary>Where the configuration file is looked for when <c>--config</c> is not given.</summary>
+    public const string DefaultPath = "/etc/minato/minato.toml";
+
+    /// <summary>The CRI endpoint, <c>unix:///absolute/path</c>.</summary>
+    public string Listen { get; init; } = "unix:///run/minato/minato.sock";
+
+    /// <summary>Persistent data: metadata database, content store, snapshots.</summary>
+    public string Root { get; init; } = "/var/lib/minato";
+
+    /// <summary>Runtime state on tmpfs: bundles, pinned namespaces, exit files, runtime roots, sockets.</summary>
+    public string State { get; init; } = "/run/minato";
+
+    /// <summary>Lowest level written to the daemon log.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
+
+    /// <summary>Log line format: <c>text</c> or <c>json</c>.</summary>
+    public string LogFormat { get; init; } = "text";
+
+    /// <summary>Cgroup driver reported to the kubelet and used for container cgroups.</summary>
+    public CgroupDriver CgroupDriver { get; init; } = CgroupDriver.Cgroupfs;
+
+    /// <summary>CNI configuration and plugin directories.</summary>
+    public CniOptions Cni { get; init; } = new();
+
+    /// <summary>The handler used when a pod names none.</summary>
+    public string DefaultRuntime { get; init; } = "runc";
+
+    /// <summary>Configured OCI runtime paths by handler name; roots derive from <see cref="State"/>.</summary>
+    public IReadOnlyDictionary<string, string> RuntimePaths { get; init; } =
+        new SortedDictionary<string, string>(StringComparer.Ordinal) { ["crun"] = "crun", ["runc"] = "runc" };
+
+    /// <summary>How long in-flight calls may take to finish after SIGTERM.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>The file the values came from, or null when only defaults and flags apply.</summary>
+    public string? SourcePath { get; init; }
+
+    /// <summary>Path of the Unix socket named by <see cref="Listen"/>.</summary>
+    public string SocketPath => Listen["unix://".Length..];
+
+    /// <summary>The metadata database file.</summary>
+    public string DatabasePath => Path.Combine(Root, "minato.db");
+
+    /// <summary>The OCI runtime handlers, each with a <c>--root</c> under the state directory.</summary>
+    public IReadOnlyList<OciRuntimeHandler> RuntimeHandlers =>
+        RuntimePaths.Select(p => new OciRuntimeHandler(p.Key, p.Value, Path.Combine(State, "runtimes", p.Key))).ToList();
+}

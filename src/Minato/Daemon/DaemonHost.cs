@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Minato.Configuration;
+using Minato.Cri.Runtime;
+using Minato.Engine.Linux.Cgroups;
+using Minato.Engine.Network;
+using Minato.Engine.Store;
+
+namespace Minato.Daemon;
+
+/// <summary>Wires the daemon: directories, locks, metadata store, the gRPC server on the Unix socket, shutdown.</summary>
+internal static class DaemonHost
+{
+    /// <summary>Largest CRI message accepted or sent; the kubelet's own limit is 16 MiB.</summary>
+    private const int MaxMessageSize = 16 * 1024 * 1024;
+
+    private const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+        UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+
+    /// <summary>Runs until SIGTERM/SIGINT or <paramref name="cancellationToken"/>; returns the exit code.</summary>
+    public static async Task<int> RunAsync(MinatoConfig config, CancellationToken cancellationToken)
+    {
+        // The socket first: a second daemon pointed at a live socket must fail before it creates anything.
+        SocketFile.Prepare(config.SocketPath);
+        using var socketLock = InstanceLock.TryAcquire(config.SocketPath + ".lock")
+            ?? throw new DaemonStartupException($"another daemon is starting on {config.SocketPath}");
+        Directory.CreateDirectory(config.Root, DirectoryMode);
+        Directory.CreateDirectory(config.State, DirectoryMode);
+        using var rootLock = InstanceLock.TryAcquire(Path.Combine(config.Root, "minato.lock"))
+            ?? throw new DaemonStartupException($"another minato daemon is using root {config.Root}");
+        using var stateLock = InstanceLock.TryAcquire(Path.Combine(config.State, "minato.lock"))
+            ?? throw new DaemonStartupException($"another minato daemon is using state {config.State}");
+
+        var store = MetadataStore.Open(config.DatabasePath);
+        var app = Build(config, store);
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Minato.Daemon");
+        DaemonLog.StoreOpened(logger, store.Path, store.SchemaVersion);
+        try
+        {
+            await app.StartAsync(cancellationToken);
+            SocketFile.Restrict(config.SocketPath);
+            DaemonLog.Serving(logger, ProductVersion.Value, config.Listen, config.Root, config.State,
+                app.Services.GetRequiredService<HostFacts>().CgroupMode.ToString().ToLowerInvariant(),
+                config.CgroupDriver.ToString().ToLowerInvariant());
+            var lifetime = app.Services.GetRequiredService<IHostApplicationLifetime>();
+            lifetime.ApplicationStopping.Register(() => DaemonLog.ShuttingDown(logger, config.ShutdownTimeout.TotalSeconds));
+            await app.WaitForShutdownAsync(cancellationToken);
+        }
+        finally
+        {
+            await app.DisposeAsync();
+            File.Delete(config.SocketPath);
+            DaemonLog.Stopped(logger, config.SocketPath);
+        }
+
+        return 0;
+    }
+
+    private static WebApplication Build(MinatoConfig config, MetadataStore store)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        DaemonLogging.Configure(builder.Logging, config);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.ListenUnixSocket(config.SocketPath, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+
+        var handler = config.RuntimeHandlers.First(h => h.Name == config.DefaultRuntime);
+        builder.Services
+            .AddSingleton(config)
+            .AddSingleton(store)
+            .AddSingleton(TimeProvider.System)
+            .AddSingleton(new HostFacts(CgroupModeDetector.DetectSelf()))
+            .AddSingleton(new CniConfigDirectory(config.Cni))
+            .AddSingleton(new RuntimeReadiness(handler));
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.MaxReceiveMessageSize = MaxMessageSize;
+            grpc.MaxSendMessageSize = MaxMessageSize;
+            grpc.EnableDetailedErrors = true;
+            grpc.Interceptors.Add<CallInterceptor>();
+        });
+
+        var app = builder.Build();
+        app.MapGrpcService<RuntimeServiceAdapter>();
+        app.MapGrpcService<ImageServiceAdapter>();
+        return app;
+    }
+}

@@ -1,0 +1,22 @@
+using Grpc.Core;
+using Minato.Engine.Errors;
+
+namespace Minato.Daemon;
+
+/// <summary>The one place where core exceptions become gRPC status codes.</summary>
+internal static class StatusMapping
+{
+    /// <summary>Maps an exception from the core to the status the CRI caller receives.</summary>
+    public static Status ToStatus(Exception exception, CancellationToken callCancelled) => exception switch
+    {
+        RpcException rpc => rpc.Status,
+        NotFoundException e => new Status(StatusCode.NotFound, e.Message),
+        InvalidInputException e => new Status(StatusCode.InvalidArgument, e.Message),
+        AlreadyExistsException e => new Status(StatusCode.AlreadyExists, e.Message),
+        PreconditionException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        OperationCanceledException when callCancelled.IsCancellationRequested =>
+            new Status(StatusCode.Cancelled, "the call was cancelled by the client or the daemon is shutting down"),
+        TimeoutException e => new Status(StatusCode.DeadlineExceeded, e.Message),
+        _ => new Status(StatusCode.Internal, exception.Message),
+    };
+}
