@@ -19,8 +19,8 @@ public static class MountInfo
         {
             // id parent major:minor root mountpoint options [optional fields...] - fstype source superoptions
             var fields = line.Split(' ');
-            var separator = Array.IndexOf(fields, "-", 6);
-            if (fields.Length < 7 || separator < 0 || separator + 2 >= fields.Length)
+            var separator = fields.Length < 7 ? -1 : Array.IndexOf(fields, "-", 6);
+            if (separator < 0 || separator + 2 >= fields.Length)
             {
                 continue;
             }

@@ -43,6 +43,7 @@ internal static class DaemonHost
         {
             await app.StartAsync(cancellationToken);
             SocketFile.Restrict(config.SocketPath);
+            await File.WriteAllTextAsync(PidFile(config), $"{Environment.ProcessId}\n", cancellationToken);
             DaemonLog.Serving(logger, ProductVersion.Value, config.Listen, config.Root, config.State,
                 app.Services.GetRequiredService<HostFacts>().CgroupMode.ToString().ToLowerInvariant(),
                 config.CgroupDriver.ToString().ToLowerInvariant());
@@ -54,11 +55,15 @@ internal static class DaemonHost
         {
             await app.DisposeAsync();
             File.Delete(config.SocketPath);
+            File.Delete(PidFile(config));
             DaemonLog.Stopped(logger, config.SocketPath);
         }
 
         return 0;
     }
+
+    /// <summary>The daemon's pid, for service scripts: <c>&lt;state&gt;/minato.pid</c>.</summary>
+    public static string PidFile(MinatoConfig config) => Path.Combine(config.State, "minato.pid");
 
     private static WebApplication Build(MinatoConfig config, MetadataStore store)
     {

@@ -1,0 +1,130 @@
+using System.Text.Json;
+using Grpc.Core;
+using Minato.Cri.Api;
+using Minato.Testing;
+
+namespace Minato.IntegrationTests.Daemon;
+
+/// <summary>The real daemon process answering CRI calls from a real gRPC client over its Unix socket.</summary>
+public sealed class DaemonRpcTests : IAsyncLifetime
+{
+    private MinatoDaemon _daemon = null!;
+    private string _cniDir = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cniDir = Directory.CreateTempSubdirectory("minato-it-cni-").FullName;
+        _daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _cniDir);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _daemon.DisposeAsync();
+        Directory.Delete(_cniDir, recursive: true);
+    }
+
+    [Fact]
+    public async Task Version_RealClient_ReportsMinatoAndApiV1()
+    {
+        var response = await _daemon.Runtime.VersionAsync(new VersionRequest { Version = "0.1.0" });
+
+        Assert.Equal("minato", response.RuntimeName);
+        Assert.Equal("v1", response.RuntimeApiVersion);
+        Assert.Matches(@"^\d+\.\d+\.\d+", response.RuntimeVersion);
+        Assert.Equal("0.1.0", response.Version);
+    }
+
+    [Fact]
+    public async Task Status_NoCniConfig_NetworkReadyFalseWithReasonAndMessage()
+    {
+        var response = await _daemon.Runtime.StatusAsync(new StatusRequest());
+
+        var runtime = Assert.Single(response.Status.Conditions, c => c.Type == "RuntimeReady");
+        var network = Assert.Single(response.Status.Conditions, c => c.Type == "NetworkReady");
+        Assert.True(runtime.Status, runtime.Message);
+        Assert.False(network.Status);
+        Assert.Equal("NetworkPluginNotReady", network.Reason);
+        Assert.Contains(_cniDir, network.Message, StringComparison.Ordinal);
+        Assert.Empty(response.Info);
+    }
+
+    [Fact]
+    public async Task Status_BridgeConflistAppearsAfterStart_NetworkBecomesReady()
+    {
+        await File.WriteAllTextAsync(Path.Combine(_cniDir, "10-test.conflist"), """
+            {"cniVersion":"1.0.0","name":"minato-it","plugins":[
+              {"type":"bridge","bridge":"mnt-it0","isGateway":true,"ipMasq":false,
+               "ipam":{"type":"host-local","ranges":[[{"subnet":"10.233.250.0/24"}]]}},
+              {"type":"portmap","capabilities":{"portMappings":true}}]}
+            """);
+
+        var response = await _daemon.Runtime.StatusAsync(new StatusRequest { Verbose = true });
+
+        var network = Assert.Single(response.Status.Conditions, c => c.Type == "NetworkReady");
+        Assert.True(network.Status, network.Message);
+        using var info = JsonDocument.Parse(response.Info["network"]);
+        Assert.Equal("minato-it", info.RootElement.GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Status_Verbose_InfoHoldsTheEffectiveConfigAsJson()
+    {
+        var response = await _daemon.Runtime.StatusAsync(new StatusRequest { Verbose = true });
+
+        using var config = JsonDocument.Parse(response.Info["config"]);
+        Assert.Equal(_daemon.Root, config.RootElement.GetProperty("root").GetString());
+        Assert.Equal(_daemon.State, config.RootElement.GetProperty("state").GetString());
+        Assert.Equal(_daemon.Endpoint, config.RootElement.GetProperty("listen").GetString());
+        Assert.Equal(_cniDir, config.RootElement.GetProperty("cni_config_dir").GetString());
+        Assert.Equal("debug", config.RootElement.GetProperty("log_level").GetString());
+        Assert.Equal(
+            Path.Combine(_daemon.State, "runtimes", "runc"),
+            config.RootElement.GetProperty("runtimes").GetProperty("runc").GetProperty("root").GetString());
+        using var runtime = JsonDocument.Parse(response.Info["runtime"]);
+        Assert.Equal(_daemon.ProcessId, runtime.RootElement.GetProperty("pid").GetInt32());
+    }
+
+    [Fact]
+    public async Task RuntimeConfig_DefaultConfig_ReportsCgroupfsDriver()
+    {
+        var response = await _daemon.Runtime.RuntimeConfigAsync(new RuntimeConfigRequest());
+
+        Assert.Equal(CgroupDriver.Cgroupfs, response.Linux.CgroupDriver);
+    }
+
+    [Fact]
+    public async Task UnimplementedRpc_AnswersUnimplementedNamingTheMethod()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await _daemon.Runtime.CheckpointContainerAsync(new CheckpointContainerRequest()));
+
+        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
+        Assert.Contains("/runtime.v1.RuntimeService/CheckpointContainer", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UnimplementedStreamingRpc_AnswersUnimplemented()
+    {
+        using var call = _daemon.Runtime.GetContainerEvents(new GetEventsRequest());
+
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
+
+        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
+        Assert.Contains("GetContainerEvents", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Calls_AtDebugLevel_AreLoggedWithRpcStatusAndDuration()
+    {
+        await _daemon.Runtime.VersionAsync(new VersionRequest());
+
+        Assert.Matches(@"/runtime\.v1\.RuntimeService/Version OK in \d+\.\d{3} ms", _daemon.Output);
+    }
+
+    [Fact]
+    public void Socket_IsCreatedWithMode0660()
+    {
+        var mode = File.GetUnixFileMode(_daemon.SocketPath);
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.GroupWrite, mode);
+    }
+}
