@@ -1,0 +1,124 @@
+#!/usr/bin/env bash
+# Sets up Minato on a Debian 12 machine, as root:
+#   ./setup.sh          install the packages Minato and its tests need, build and install minato,
+#                       write default configs, start the daemon, and show that it answers.
+#   ./setup.sh --deps   only install the Debian packages (the test command uses this).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+PACKAGES=(
+  # run time: OCI runtimes, per-container monitor, CNI plugins, namespaces and networking tools
+  crun runc conmon containernetworking-plugins iptables iproute2 util-linux ca-certificates
+  # tests and the demo image: a real registry, an image copier, a static busybox, an HTTP/2 client, sqlite3 for inspection
+  docker-registry skopeo busybox-static nodejs sqlite3
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  # nodejs may come from another source than Debian; any node binary will do for the tests.
+  if command -v node >/dev/null; then
+    missing=("${missing[@]/nodejs}")
+  fi
+  missing=(${missing[@]+"${missing[@]}"})
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages: ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+}
+
+require_root() {
+  if [ "$(id -u)" != 0 ]; then
+    echo "setup.sh: run as root (Minato manages namespaces, mounts and cgroups)" >&2
+    exit 1
+  fi
+}
+
+require_dotnet() {
+  if ! command -v dotnet >/dev/null || ! dotnet --list-sdks | grep -q '^10\.'; then
+    echo "setup.sh: the .NET 10 SDK is needed to build Minato; Debian 12 does not package it." >&2
+    echo "  Install it from Microsoft's Debian repository (package dotnet-sdk-10.0), then run ./setup.sh again." >&2
+    exit 1
+  fi
+}
+
+install_minato() {
+  say "building minato (Release)"
+  dotnet publish src/Minato/Minato.csproj -c Release -o /usr/local/lib/minato --nologo -v quiet
+  ln -sf /usr/local/lib/minato/minato /usr/local/bin/minato
+}
+
+write_configs() {
+  install -d -m 0755 /etc/minato /etc/cni/net.d
+  if [ ! -e /etc/minato/minato.toml ]; then
+    say "writing /etc/minato/minato.toml (all defaults, commented)"
+    minato config default > /etc/minato/minato.toml
+  fi
+  minato config check /etc/minato/minato.toml
+  if ! ls /etc/cni/net.d/*.conflist >/dev/null 2>&1; then
+    say "writing /etc/cni/net.d/10-minato.conflist (bridge minato0, 10.87.0.0/16)"
+    cat > /etc/cni/net.d/10-minato.conflist <<'JSON'
+{
+  "cniVersion": "1.0.0",
+  "name": "minato",
+  "plugins": [
+    {
+      "type": "bridge",
+      "bridge": "minato0",
+      "isGateway": true,
+      "ipMasq": true,
+      "hairpinMode": true,
+      "ipam": {
+        "type": "host-local",
+        "routes": [{ "dst": "0.0.0.0/0" }],
+        "ranges": [[{ "subnet": "10.87.0.0/16" }]]
+      }
+    },
+    { "type": "portmap", "capabilities": { "portMappings": true } }
+  ]
+}
+JSON
+  fi
+}
+
+start_daemon() {
+  if [ -d /run/systemd/system ]; then
+    say "starting minato.service"
+    install -m 0644 contrib/systemd/minato.service /etc/systemd/system/minato.service
+    systemctl daemon-reload
+    systemctl enable minato.service >/dev/null
+    systemctl restart minato.service
+  else
+    # No systemd (containers, minimal VMs): run it in the background, logging to /var/log/minato.log.
+    local pidfile=/run/minato/minato.pid
+    if [ -s "$pidfile" ] && kill -0 "$(cat "$pidfile")" 2>/dev/null; then
+      say "stopping the running minato daemon (pid $(cat "$pidfile"))"
+      kill -TERM "$(cat "$pidfile")"
+      for _ in $(seq 1 100); do kill -0 "$(cat "$pidfile" 2>/dev/null || echo 0)" 2>/dev/null || break; sleep 0.1; done
+    fi
+    say "starting minato daemon in the background (log: /var/log/minato.log)"
+    setsid nohup /usr/local/bin/minato daemon >>/var/log/minato.log 2>&1 < /dev/null &
+  fi
+  for _ in $(seq 1 100); do
+    minato version >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  minato version
+  echo
+  minato info
+}
+
+require_root
+install_packages
+if [ "${1:-}" = "--deps" ]; then
+  exit 0
+fi
+require_dotnet
+install_minato
+write_configs
+start_daemon
