@@ -6,7 +6,12 @@ namespace Minato.Daemon.Http2;
 /// <param name="MaxDynamicTableSize">Largest HPACK dynamic table the client may use (SETTINGS_HEADER_TABLE_SIZE).</param>
 /// <param name="MaxHeaderListSize">Largest decoded header list, counted as RFC 9113 section 6.5.2 does.</param>
 /// <param name="MaxHeaderBlockSize">Largest encoded header block (HEADERS plus CONTINUATIONs, padding included).</param>
-internal sealed record AuthorityRewriteLimits(int MaxDynamicTableSize, int MaxHeaderListSize, int MaxHeaderBlockSize)
+/// <param name="MaxFrameSize">The SETTINGS_MAX_FRAME_SIZE the server advertised; larger header frames are refused.</param>
+internal sealed record AuthorityRewriteLimits(
+    int MaxDynamicTableSize,
+    int MaxHeaderListSize,
+    int MaxHeaderBlockSize,
+    int MaxFrameSize = Http2FrameHeader.MinMaxFrameSize)
 {
     /// <summary>The HTTP/2 protocol default for SETTINGS_HEADER_TABLE_SIZE, also Kestrel's default.</summary>
     public const int DefaultDynamicTableSize = 4096;
@@ -25,6 +30,6 @@ internal sealed record AuthorityRewriteLimits(int MaxDynamicTableSize, int MaxHe
         // still use the protocol default, so mirror whichever is larger.
         var tableSize = Math.Max(DefaultDynamicTableSize, options.Limits.Http2.HeaderTableSize);
         var listSize = Math.Max(DefaultHeaderListSize, options.Limits.MaxRequestHeadersTotalSize);
-        return new AuthorityRewriteLimits(tableSize, listSize, listSize);
+        return new AuthorityRewriteLimits(tableSize, listSize, listSize, options.Limits.Http2.MaxFrameSize);
     }
 }

@@ -132,6 +132,12 @@ internal sealed class Http2InputRewriter : IDisposable
             return true;
         }
 
+        if (header.Length > _limits.MaxFrameSize)
+        {
+            // Kestrel would refuse it with FRAME_SIZE_ERROR; re-framing must not make it acceptable.
+            throw new Http2FramingException($"Header frame of {header.Length} octets exceeds SETTINGS_MAX_FRAME_SIZE.");
+        }
+
         if (_blockLength + header.Length > _limits.MaxHeaderBlockSize)
         {
             throw new Http2FramingException($"Header block exceeds {_limits.MaxHeaderBlockSize} octets.");

@@ -210,6 +210,24 @@ public sealed class AuthorityRewritingTransportTests
         Assert.IsType<Http2FramingException>(error.InnerException);
     }
 
+    [Fact]
+    public async Task Input_HeadersFrameOverMaxFrameSize_AbortsConnection()
+    {
+        var input = Concat(Preface, Frame(Headers, EndHeaders, 1, new byte[16385]));
+
+        var error = await Assert.ThrowsAsync<ConnectionAbortedException>(() => RewriteAsync(input));
+
+        Assert.IsType<Http2FramingException>(error.InnerException);
+    }
+
+    [Fact]
+    public async Task Input_DataFrameOverMaxFrameSize_PassesForKestrelToJudge()
+    {
+        var input = Concat(Preface, Frame(Data, 0, 1, new byte[20000]));
+
+        Assert.Equal(input, await RewriteAsync(input));
+    }
+
     private static async Task<byte[]> RewriteAsync(byte[] input, int chunkSize = int.MaxValue, AuthorityRewriteLimits? limits = null)
     {
         var client = new Pipe();
