@@ -49,7 +49,7 @@ internal sealed class FindingCollector
         var key = new FindingKey(kind, subject, evidence);
         if (_findings.TryGetValue(key, out var existing))
         {
-            existing.Add(severity);
+            existing.Add(severity, source, subject);
         }
         else
         {
@@ -147,10 +147,14 @@ internal sealed class FindingCollector
 
         private ObjectRef LocationOf { get; set; } = first.Ref;
 
-        public void Add(Severity severity)
+        public void Add(Severity severity, KubeObject source, ObjectRef subject)
         {
             Severity = (Severity)Math.Max((int)Severity, (int)severity);
             Occurrences++;
+            if (LocationOf != subject && source.Ref == subject)
+            {
+                (Location, LocationOf) = (source.Location, source.Ref);
+            }
         }
 
         public void Merge(Accumulator other, ObjectRef subject)
