@@ -29,7 +29,9 @@ internal sealed class FindingCollector
                 break;
             case PodTemplate template:
                 _ = template.Ref.Kind == "Pod" ? _pods++ : _controllers++;
-                if (template.Owner is { } owner)
+
+                // A pod's findings already name its owner, so only controllers' owners are looked up later.
+                if (template.Owner is { } owner && template.Ref.Kind != "Pod")
                 {
                     _owners[template.Ref] = owner;
                 }

@@ -44,6 +44,9 @@ internal sealed class JsonManifestReader
         _end = prefix.Length;
     }
 
+    /// <summary>The buffer's size: the largest item (or non-List object) plus a read, never the whole input.</summary>
+    internal int BufferSize => _buffer.Length;
+
     public IEnumerable<KubeObject> Read()
     {
         while (NextToken(atRoot: true) is { } root)
@@ -132,6 +135,9 @@ internal sealed class JsonManifestReader
             },
             "inside a list of items");
         item = done ? null! : ParseWhole(start, end, Location(start), impliedKind);
+
+        // The item is reduced; its bytes may go, which is what keeps a large List's memory flat.
+        _keepFrom = _pos;
         return !done;
     }
 

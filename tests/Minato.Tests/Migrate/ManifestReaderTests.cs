@@ -87,6 +87,23 @@ public sealed class ManifestReaderTests
     }
 
     [Fact]
+    public void Read_JsonListOfManyMegabytes_KeepsTheBufferAtItsInitialSize()
+    {
+        var json = new StringBuilder("{\"kind\":\"List\",\"items\":[");
+        var padding = new string('x', 1000);
+        for (var i = 0; i < 5000; i++)
+        {
+            json.Append(i == 0 ? "" : ",").Append("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"").Append(padding).Append("\"}}");
+        }
+
+        var stream = new TrickleStream(Encoding.UTF8.GetBytes(json.Append("]}").ToString()), 8192);
+        var reader = new JsonManifestReader(stream, "big", []);
+
+        Assert.Equal(5000, reader.Read().Count());
+        Assert.Equal(64 * 1024, reader.BufferSize);
+    }
+
+    [Fact]
     public void Read_ConcatenatedJsonObjects_YieldsEach()
     {
         var objects = Fixture.ReadText("{\"kind\":\"Pod\",\"metadata\":{\"name\":\"a\"}}\n{\"kind\":\"Node\",\"metadata\":{\"name\":\"b\"}}\n");
