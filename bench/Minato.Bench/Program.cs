@@ -1,1 +1,5 @@
-return 0;
+using System.CommandLine;
+using Minato.Bench.Migrate;
+
+var root = new RootCommand("Minato benchmarks") { MigrateBenchmark.CreateCommand() };
+return await root.Parse(args).InvokeAsync();

@@ -1,0 +1,86 @@
+using System.Text.RegularExpressions;
+
+namespace Minato.Migrate;
+
+/// <summary>
+/// Log and monitoring agents that read Docker's json-file logs under /var/lib/docker/containers, or whose
+/// configuration (in a ConfigMap) parses Docker's JSON log lines.
+/// </summary>
+internal sealed partial class DockerLogFormatRule : IMigrationRule
+{
+    private const string Advice =
+        "CRI runtimes do not write /var/lib/docker/containers/*/*-json.log. The kubelet has them write " +
+        "/var/log/pods/<namespace>_<pod>_<uid>/<container>/<restart>.log (linked from /var/log/containers), " +
+        "one line per record in the CRI format \"<RFC 3339 time> <stdout|stderr> <P|F> <message>\", where P " +
+        "marks a partial line to join with the next. Mount /var/log (not the Docker directory) and switch the " +
+        "parser: Fluent Bit multiline.parser cri, Fluentd the cri parser plugin, Promtail cri: {}, Filebeat the " +
+        "container input, Vector the kubernetes_logs source. Until then the agent runs but ships no logs from " +
+        "nodes that have moved.";
+
+    private const string DockerLogs = "/var/lib/docker/containers";
+
+    public void Inspect(KubeObject item, FindingCollector findings)
+    {
+        switch (item)
+        {
+            case PodTemplate template:
+                InspectPod(template, findings);
+                break;
+            case ConfigData config:
+                InspectConfig(config, findings);
+                break;
+        }
+    }
+
+    private static void InspectPod(PodTemplate template, FindingCollector findings)
+    {
+        foreach (var volume in template.Spec.HostPaths)
+        {
+            var path = HostPathUse.Normalize(volume.Path);
+            if (HostPathUse.IsAtOrUnder(path, DockerLogs))
+            {
+                foreach (var evidence in HostPathUse.Describe(template.Spec, volume))
+                {
+                    findings.Report(template, FindingKind.DockerLogFormat, Severity.Warning, evidence, Advice);
+                }
+            }
+        }
+
+        foreach (var container in template.Spec.Containers)
+        {
+            var values = container.CommandLine.Concat(container.Env.Select(e => e.Value ?? ""));
+            if (values.Any(v => v.Contains(DockerLogs, StringComparison.Ordinal)))
+            {
+                findings.Report(
+                    template, FindingKind.DockerLogFormat, Severity.Warning, $"container {container.Name} is configured to read {DockerLogs}", Advice);
+            }
+        }
+    }
+
+    private static void InspectConfig(ConfigData config, FindingCollector findings)
+    {
+        foreach (var (key, value) in config.Data)
+        {
+            var line = 0;
+            foreach (var text in value.AsSpan().EnumerateLines())
+            {
+                line++;
+                if (text.Contains(DockerLogs, StringComparison.Ordinal) || DockerParser().IsMatch(text))
+                {
+                    findings.Report(
+                        config, FindingKind.DockerLogFormat, Severity.Warning, $"data {key} line {line}: {text.Trim()}", Advice);
+                    break;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Fluent Bit "Parser docker", Promtail "- docker: {}", Filebeat "type: docker"
+    /// and Vector "type = docker_logs".
+    /// </summary>
+    [GeneratedRegex(
+        @"^\s*(parser\s+docker\s*$|-\s*docker:\s*\{\s*\}|-?\s*type:\s*docker\s*$|type\s*=\s*""docker_logs"")",
+        RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex DockerParser();
+}
