@@ -30,6 +30,7 @@ internal static class MinatoCommand
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(MigrateCommand.Create());
         return root;
     }
 }

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Minato.Configuration;
 using Minato.Cri.Runtime;
+using Minato.Daemon.Http2;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Network;
 using Minato.Engine.Store;
@@ -73,7 +74,13 @@ internal static class DaemonHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
-            kestrel.ListenUnixSocket(config.SocketPath, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.ListenUnixSocket(config.SocketPath, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+
+                // kubelet and crictl before 1.30 send the socket path as :authority, which Kestrel refuses.
+                listen.UseAuthorityRewrite();
+            });
         });
 
         var handler = config.RuntimeHandlers.First(h => h.Name == config.DefaultRuntime);
