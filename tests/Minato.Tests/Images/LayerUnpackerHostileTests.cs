@@ -55,6 +55,22 @@ public sealed class LayerUnpackerHostileTests : IDisposable
     }
 
     [Fact]
+    public async Task UnpackAsync_AbsoluteSymlinkToHostPathMirroredInLayer_WritesTheLayerCopy()
+    {
+        var mirror = sandbox.Sentinel.TrimStart('/');
+        var tar = new TarBuilder()
+            .Directory(mirror)
+            .Symlink("out", sandbox.Sentinel)
+            .File("out/canary", "pwned")
+            .Build();
+
+        await sandbox.UnpackAsync(tar);
+
+        Assert.Equal("pwned", File.ReadAllText(Path.Combine(sandbox.Root, mirror, "canary")));
+        sandbox.AssertHostUntouched();
+    }
+
+    [Fact]
     public async Task UnpackAsync_SymlinkToHostFileThenFileWithSameName_ReplacesTheLinkNotTheTarget()
     {
         var tar = new TarBuilder().Symlink("canary", sandbox.Canary).File("canary", "layer content").Build();

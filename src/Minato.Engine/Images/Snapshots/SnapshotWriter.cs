@@ -11,7 +11,10 @@ namespace Minato.Engine.Images.Snapshots;
 /// <summary>Writes tar entries into a snapshot through a <see cref="RootedDirectory"/>, one entry at a time.</summary>
 /// <remarks>
 /// Ownership is set before the mode (chown clears setuid/setgid) and xattrs after both (chown also drops
-/// security.capability). Directory times are applied last, because adding children changes them.
+/// security.capability). Directory times are applied last, because adding children changes them. Xattrs are set
+/// only on regular files and directories, through their own descriptors: the kernel refuses user.* on symlinks and
+/// devices and <see cref="XattrPolicy"/> admits nothing else that could apply to them, so no path-based
+/// lsetxattr (and no /proc/self/fd path to a symlink, which setxattr would follow) is ever needed.
 /// </remarks>
 internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits)
 {
