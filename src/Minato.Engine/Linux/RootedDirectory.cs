@@ -60,28 +60,38 @@ public sealed unsafe partial class RootedDirectory : IDisposable
     }
 
     /// <summary>Creates <paramref name="path"/> and any missing parents (mode 0755); an existing directory is fine.</summary>
+    /// <remarks>
+    /// Walks down one component at a time from the directory above, so a deep path costs linear, not quadratic, work;
+    /// only a component that is a symlink is resolved again from the root, to keep the in-root semantics.
+    /// </remarks>
     public void CreateDirectoryAll(string path)
     {
         CheckPath(path, allowRoot: true);
         var prefix = "";
-        foreach (var component in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        var current = OpenDirectory(prefix);
+        try
         {
-            using (var parent = OpenDirectory(prefix))
+            foreach (var component in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
             {
-                var result = Libc.Mkdirat(parent, component, 0x1ED);
-                if (result < 0 && SyscallException.FromLastError("mkdirat", path) is { Errno: not EExist } error)
+                if (Libc.Mkdirat(current, component, 0x1ED) < 0 && SyscallException.FromLastError("mkdirat", path) is { Errno: not EExist } error)
                 {
                     throw error;
                 }
+
+                prefix = prefix.Length == 0 ? component : $"{prefix}/{component}";
+                var fd = Libc.Openat(current, component, ORdOnly | ODirectory | ONoFollow | OCloExec, 0);
+                var next = fd >= 0 ? new SafeFileHandle(fd, ownsHandle: true) : OpenDirectory(prefix);
+                current.Dispose();
+                current = next;
             }
-
-            prefix = prefix.Length == 0 ? component : $"{prefix}/{component}";
         }
-
-        OpenDirectory(path).Dispose();
+        finally
+        {
+            current.Dispose();
+        }
     }
 
-    /// <summary>The status of the entry itself (a symlink is not followed); null when it does not exist.</summary>
+    /// <summary>The status of the entry itself (a symlink is not followed); null when it or a parent does not exist.</summary>
     public FileStatus? GetStatus(string path)
     {
         if (path.Length == 0)
@@ -89,8 +99,15 @@ public sealed unsafe partial class RootedDirectory : IDisposable
             return root.GetStatus();
         }
 
-        using var parent = OpenParent(path, out var name);
-        return StatusIn(parent, name, path);
+        try
+        {
+            using var parent = OpenParent(path, out var name);
+            return StatusIn(parent, name, path);
+        }
+        catch (SyscallException e) when (e.Errno is ENoEnt or ENotDir)
+        {
+            return null;
+        }
     }
 
     /// <summary>Removes a non-directory or an empty directory; false when nothing was there.</summary>

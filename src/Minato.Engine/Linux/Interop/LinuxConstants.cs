@@ -40,8 +40,11 @@ internal static class LinuxConstants
 
     public const int ENoEnt = 2;
     public const int EExist = 17;
+    public const int EXDev = 18;
+    public const int ENotDir = 20;
     public const int ENotEmpty = 39;
     public const int ENoSys = 38;
+    public const int ELoop = 40;
     public const int ENoData = 61;
 
     /// <summary>glibc's <c>makedev</c>: 12+20 bits of major and 8+24 bits of minor spread over 64 bits.</summary>
