@@ -14,6 +14,15 @@ internal static class SchemaMigrations
             value TEXT NOT NULL
         ) STRICT;
         """,
+        """
+        CREATE TABLE pod_sandboxes (
+            id         TEXT PRIMARY KEY NOT NULL,
+            name_key   TEXT NOT NULL UNIQUE,
+            phase      TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            document   TEXT NOT NULL
+        ) STRICT;
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -1,0 +1,38 @@
+namespace Minato.Engine.Linux.Namespaces;
+
+/// <summary>What a new set of pod namespaces should look like.</summary>
+/// <param name="Paths">Where each new namespace is pinned (an nsfs bind mount on a file).</param>
+/// <param name="Hostname">Set inside the new UTS namespace, when one is created.</param>
+public sealed record NamespaceRequest(IReadOnlyDictionary<NamespaceKind, string> Paths, string? Hostname);
+
+/// <summary>The operating-system boundary for namespaces: creating, pinning, joining and releasing them.</summary>
+/// <remarks>
+/// The real implementation works on dedicated threads that are discarded afterwards, so no thread of the
+/// daemon's pool ever runs in a pod's namespaces. A fake lets pod logic be unit-tested without root.
+/// </remarks>
+public interface INamespaces
+{
+    /// <summary>
+    /// Creates new net/ipc/uts namespaces as requested (not pid), sets the hostname, brings loopback up, and pins
+    /// each one at its path. Either all are pinned or none is left behind.
+    /// </summary>
+    Task PinNewAsync(NamespaceRequest request, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts <paramref name="initExecutable"/> as pid 1 of a new pid namespace (inside the given namespaces) and pins
+    /// that namespace at <paramref name="pinPath"/>. Returns the init's pid in the host's pid namespace.
+    /// </summary>
+    Task<int> StartPidInitAsync(string initExecutable, string pinPath, IReadOnlyDictionary<NamespaceKind, string> join, CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="action"/> on a thread that has joined the given namespaces.</summary>
+    Task<T> RunInAsync<T>(IReadOnlyDictionary<NamespaceKind, string> namespaces, Func<T> action);
+
+    /// <summary>Unmounts and deletes a pin; succeeds when it is already gone.</summary>
+    void Unpin(string path);
+
+    /// <summary>True when <paramref name="path"/> is a live namespace pin (an nsfs mount).</summary>
+    bool IsPinned(string path);
+
+    /// <summary>Kills the pod's init process if <paramref name="pid"/> is still the init of the pinned pid namespace.</summary>
+    void KillPidInit(int pid, string pinPath);
+}

@@ -1,0 +1,19 @@
+namespace Minato.Engine.Network;
+
+/// <summary>A CNI operation failed; the message carries the plugin's own error text.</summary>
+public sealed class CniException : Exception
+{
+    public CniException(string message)
+        : base(message)
+    {
+    }
+
+    public CniException(string message, Exception inner)
+        : base(message, inner)
+    {
+    }
+
+    public CniException()
+    {
+    }
+}
