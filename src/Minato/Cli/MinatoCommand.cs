@@ -30,6 +30,11 @@ internal static class MinatoCommand
         root.Subcommands.Add(VersionCommand.Create());
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
+        root.Subcommands.Add(PodsCommand.Create());
+        root.Subcommands.Add(PodCommands.Run());
+        root.Subcommands.Add(PodCommands.Stop());
+        root.Subcommands.Add(PodCommands.Remove());
+        root.Subcommands.Add(PodCommands.Inspect());
         root.Subcommands.Add(MigrateCommand.Create());
         return root;
     }

@@ -5,7 +5,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Minato.Configuration;
+using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
+using Minato.Engine;
+using Minato.Engine.Linux;
+using Minato.Engine.Linux.Namespaces;
 using Minato.Daemon.Http2;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Network;
@@ -42,6 +46,8 @@ internal static class DaemonHost
         DaemonLog.StoreOpened(logger, store.Path, store.SchemaVersion);
         try
         {
+            // Finish or undo what a killed daemon left before the first call can see it.
+            await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
             SocketFile.Restrict(config.SocketPath);
             await File.WriteAllTextAsync(PidFile(config), $"{Environment.ProcessId}\n", cancellationToken);
@@ -90,7 +96,18 @@ internal static class DaemonHost
             .AddSingleton(TimeProvider.System)
             .AddSingleton(new HostFacts(CgroupModeDetector.DetectSelf()))
             .AddSingleton(new CniConfigDirectory(config.Cni))
-            .AddSingleton(new RuntimeReadiness(handler));
+            .AddSingleton(new RuntimeReadiness(handler))
+            .AddSingleton(SandboxStore.Load(store))
+            .AddSingleton<INamespaces, LinuxNamespaces>()
+            .AddSingleton<IMounts, LinuxMounts>()
+            .AddSingleton<ICniPluginExecutor>(new CniProcessExecutor(TimeSpan.FromMinutes(2)))
+            .AddSingleton<CniChain>()
+            .AddSingleton(new PodSandboxOptions(
+                config.State,
+                config.RuntimeHandlers.Select(h => h.Name).ToList(),
+                config.DefaultRuntime,
+                ExecutableSearch.Find("catatonit")))
+            .AddSingleton<PodSandboxes>();
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxMessageSize;

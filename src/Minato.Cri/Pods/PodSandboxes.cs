@@ -1,0 +1,217 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using Minato.Engine.Errors;
+using Minato.Engine.Linux;
+using Minato.Engine.Linux.Namespaces;
+using Minato.Engine.Network;
+
+namespace Minato.Cri.Pods;
+
+/// <summary>Pod sandbox lifecycle: run, stop, remove, status, list, and recovery after a restart.</summary>
+/// <remarks>
+/// A sandbox is recorded (phase Creating) before any side effect, so a crash at any point is either finished
+/// or undone by <see cref="RecoverAsync"/>. Every teardown step is idempotent, which makes Stop and Remove
+/// safe to repeat, and lets rollback, stop, remove and recovery share one implementation.
+/// </remarks>
+public sealed partial class PodSandboxes(
+    SandboxStore store,
+    INamespaces namespaces,
+    IMounts mounts,
+    CniConfigDirectory cni,
+    CniChain chain,
+    PodSandboxOptions options,
+    TimeProvider time,
+    ILogger<PodSandboxes> logger)
+{
+    private readonly ConcurrentDictionary<string, string> _reservedNames = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+
+    /// <summary>Creates and starts a sandbox; on any failure nothing of it is left behind.</summary>
+    /// <returns>The ready sandbox.</returns>
+    public async Task<PodSandbox> RunAsync(SandboxConfig config, CancellationToken cancellationToken)
+    {
+        SandboxValidation.Validate(config);
+        var handler = ResolveHandler(config.RuntimeHandler);
+        var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+        var key = config.Metadata.Key;
+        if (!_reservedNames.TryAdd(key, id))
+        {
+            throw new AlreadyExistsException($"pod sandbox {key} is already being created by another call");
+        }
+
+        var gate = Gate(id);
+        await gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            var sandbox = Plan(id, config, handler);
+            store.Insert(sandbox);
+            try
+            {
+                return await CreateAsync(sandbox, cancellationToken);
+            }
+            catch (Exception e)
+            {
+                await RollBackAsync(id, e);
+                throw;
+            }
+        }
+        finally
+        {
+            gate.Release();
+            _reservedNames.TryRemove(new KeyValuePair<string, string>(key, id));
+        }
+    }
+
+    /// <summary>Stops the sandbox: network torn down, namespaces released. Unknown ids succeed (CRI: idempotent).</summary>
+    public async Task StopAsync(string id, CancellationToken cancellationToken)
+    {
+        if (store.Find(id) is not { } found)
+        {
+            return;
+        }
+
+        var gate = Gate(found.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (store.Get(found.Id) is not { } sandbox)
+            {
+                return;
+            }
+
+            if (sandbox.Phase == SandboxPhase.Ready)
+            {
+                sandbox = store.Update(sandbox with { Phase = SandboxPhase.NotReady });
+            }
+
+            await TeardownAsync(sandbox, cancellationToken);
+            PodLog.Stopped(logger, sandbox.Id);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Removes the sandbox and everything it made. Unknown ids succeed (CRI: idempotent).</summary>
+    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        if (store.Find(id) is not { } found)
+        {
+            return;
+        }
+
+        var gate = Gate(found.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (store.Get(found.Id) is not { } sandbox)
+            {
+                return;
+            }
+
+            if (sandbox.Phase == SandboxPhase.Ready)
+            {
+                sandbox = store.Update(sandbox with { Phase = SandboxPhase.NotReady });
+            }
+
+            await TeardownAsync(sandbox, cancellationToken);
+            DeleteDirectory(sandbox);
+            store.Delete(sandbox.Id);
+            PodLog.Removed(logger, sandbox.Id);
+        }
+        finally
+        {
+            gate.Release();
+            _locks.TryRemove(found.Id, out _);
+        }
+    }
+
+    /// <summary>The sandbox with this id or unique id prefix.</summary>
+    /// <exception cref="NotFoundException">No such sandbox.</exception>
+    public PodSandbox Get(string id) =>
+        store.Find(id) is { Phase: not SandboxPhase.Creating } sandbox ? sandbox : throw new NotFoundException($"pod sandbox {id} not found");
+
+    /// <summary>Sandboxes matching the filter; sandboxes still being created are not listed.</summary>
+    public IReadOnlyList<PodSandbox> List(SandboxFilter filter)
+    {
+        IEnumerable<PodSandbox> sandboxes = store.All.Where(p => p.Phase != SandboxPhase.Creating);
+        if (filter.Id is { Length: > 0 } id)
+        {
+            sandboxes = store.Find(id) is { Phase: not SandboxPhase.Creating } one ? [one] : [];
+        }
+
+        if (filter.Ready is { } ready)
+        {
+            sandboxes = sandboxes.Where(p => p.IsReady == ready);
+        }
+
+        foreach (var (key, value) in filter.Labels)
+        {
+            sandboxes = sandboxes.Where(p => p.Config.Labels.TryGetValue(key, out var v) && v == value);
+        }
+
+        return sandboxes.OrderBy(p => p.CreatedAt).ToList();
+    }
+
+    private PodSandbox Plan(string id, SandboxConfig config, string handler)
+    {
+        var directory = options.SandboxDirectory(id);
+        var paths = new Dictionary<string, string>();
+        if (config.Namespaces.PrivateNetwork)
+        {
+            paths["net"] = Path.Combine(directory, "ns", "net");
+            paths["uts"] = Path.Combine(directory, "ns", "uts");
+        }
+
+        if (config.Namespaces.PrivateIpc)
+        {
+            paths["ipc"] = Path.Combine(directory, "ns", "ipc");
+        }
+
+        if (config.Namespaces.Pid == NamespaceMode.Pod)
+        {
+            paths["pid"] = Path.Combine(directory, "ns", "pid");
+        }
+
+        var hostname = config.Hostname.Length > 0 ? config.Hostname
+            : !config.Namespaces.PrivateNetwork ? Environment.MachineName
+            : SandboxValidation.IsHostname(config.Metadata.Name) ? config.Metadata.Name : id[..12];
+        return new PodSandbox
+        {
+            Id = id,
+            Config = config,
+            RuntimeHandler = handler,
+            Phase = SandboxPhase.Creating,
+            CreatedAt = ToUnixNanoseconds(time.GetUtcNow()),
+            Directory = directory,
+            NamespacePaths = paths,
+            Hostname = hostname,
+            ShmPath = config.Namespaces.PrivateIpc ? Path.Combine(directory, "shm") : null,
+        };
+    }
+
+    private string ResolveHandler(string requested)
+    {
+        if (requested.Length == 0)
+        {
+            return options.DefaultRuntimeHandler;
+        }
+
+        return options.RuntimeHandlers.Contains(requested)
+            ? requested
+            : throw new InvalidInputException(
+                $"runtime handler \"{requested}\" is not configured (configured: {string.Join(", ", options.RuntimeHandlers)})");
+    }
+
+    private SemaphoreSlim Gate(string id) => _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
+
+    private static long ToUnixNanoseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+}
+
+/// <summary>ListPodSandbox filter in core terms; empty fields match everything.</summary>
+/// <param name="Id">Full id or unique prefix.</param>
+/// <param name="Ready">True for SANDBOX_READY, false for SANDBOX_NOTREADY, null for both.</param>
+/// <param name="Labels">Labels that must all match exactly.</param>
+public sealed record SandboxFilter(string? Id, bool? Ready, IReadOnlyDictionary<string, string> Labels);

@@ -1,0 +1,155 @@
+using System.Text;
+using System.Text.Json;
+using Minato.Cri.Api;
+using Minato.Cri.Pods;
+using Core = Minato.Cri.Pods;
+
+namespace Minato.Daemon;
+
+/// <summary>Maps pod sandbox messages between the CRI protobuf types and the core's plain types.</summary>
+internal static class PodTranslation
+{
+    public static SandboxConfig ToCore(PodSandboxConfig config, string runtimeHandler)
+    {
+        var linux = config.Linux;
+        var security = linux?.SecurityContext;
+        var options = security?.NamespaceOptions;
+        return new SandboxConfig
+        {
+            Metadata = new SandboxMetadata(config.Metadata.Name, config.Metadata.Uid, config.Metadata.Namespace, config.Metadata.Attempt),
+            Hostname = config.Hostname,
+            LogDirectory = config.LogDirectory,
+            Dns = config.DnsConfig is null ? DnsSettings.None : new DnsSettings([.. config.DnsConfig.Servers], [.. config.DnsConfig.Searches], [.. config.DnsConfig.Options]),
+            PortMappings = config.PortMappings.Select(p => new Core.PortMapping(ToCore(p.Protocol), p.ContainerPort, p.HostPort, p.HostIp)).ToList(),
+            Labels = new Dictionary<string, string>(config.Labels),
+            Annotations = new Dictionary<string, string>(config.Annotations),
+            CgroupParent = linux?.CgroupParent ?? string.Empty,
+            Namespaces = new SandboxNamespaces(
+                ToCore(options?.Network ?? Cri.Api.NamespaceMode.Pod),
+                ToCore(options?.Pid ?? Cri.Api.NamespaceMode.Pod),
+                ToCore(options?.Ipc ?? Cri.Api.NamespaceMode.Pod)),
+            Sysctls = linux is null ? new Dictionary<string, string>() : new Dictionary<string, string>(linux.Sysctls),
+            Privileged = security?.Privileged ?? false,
+            RuntimeHandler = runtimeHandler,
+            UserNamespaceRequested = options?.UsernsOptions?.Mode == Cri.Api.NamespaceMode.Pod,
+        };
+    }
+
+    public static PodSandboxStatus ToStatus(Core.PodSandbox sandbox)
+    {
+        var status = new PodSandboxStatus
+        {
+            Id = sandbox.Id,
+            Metadata = ToProto(sandbox.Config.Metadata),
+            State = sandbox.IsReady ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready,
+            CreatedAt = sandbox.CreatedAt,
+            Network = new PodSandboxNetworkStatus(),
+            Linux = new LinuxPodSandboxStatus
+            {
+                Namespaces = new Cri.Api.Namespace
+                {
+                    Options = new NamespaceOption
+                    {
+                        Network = ToProto(sandbox.Config.Namespaces.Network),
+                        Pid = ToProto(sandbox.Config.Namespaces.Pid),
+                        Ipc = ToProto(sandbox.Config.Namespaces.Ipc),
+                    },
+                },
+            },
+            RuntimeHandler = sandbox.RuntimeHandler,
+        };
+        status.Labels.Add(new Dictionary<string, string>(sandbox.Config.Labels));
+        status.Annotations.Add(new Dictionary<string, string>(sandbox.Config.Annotations));
+        if (sandbox.Network is { Ips.Count: > 0 } network)
+        {
+            status.Network.Ip = network.Ips[0];
+            status.Network.AdditionalIps.AddRange(network.Ips.Skip(1).Select(ip => new PodIP { Ip = ip }));
+        }
+
+        return status;
+    }
+
+    public static Cri.Api.PodSandbox ToListItem(Core.PodSandbox sandbox)
+    {
+        var item = new Cri.Api.PodSandbox
+        {
+            Id = sandbox.Id,
+            Metadata = ToProto(sandbox.Config.Metadata),
+            State = sandbox.IsReady ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready,
+            CreatedAt = sandbox.CreatedAt,
+            RuntimeHandler = sandbox.RuntimeHandler,
+        };
+        item.Labels.Add(new Dictionary<string, string>(sandbox.Config.Labels));
+        item.Annotations.Add(new Dictionary<string, string>(sandbox.Config.Annotations));
+        return item;
+    }
+
+    /// <summary>The verbose "info" JSON: where things are on the node, for people debugging a pod.</summary>
+    public static string VerboseInfo(Core.PodSandbox sandbox)
+    {
+        using var buffer = new MemoryStream();
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("sandboxId", sandbox.Id);
+            json.WriteString("phase", sandbox.Phase.ToString());
+            json.WriteString("runtimeHandler", sandbox.RuntimeHandler);
+            json.WriteString("directory", sandbox.Directory);
+            json.WriteString("hostname", sandbox.Hostname);
+            json.WriteStartObject("namespaces");
+            foreach (var (kind, path) in sandbox.NamespacePaths)
+            {
+                json.WriteString(kind, path);
+            }
+
+            json.WriteEndObject();
+            if (sandbox.InitPid is { } pid)
+            {
+                json.WriteNumber("pidNamespaceInit", pid);
+            }
+
+            if (sandbox.Network is { } network)
+            {
+                json.WriteString("netnsPath", sandbox.NetnsPath);
+                json.WriteString("cniNetwork", network.Name);
+                json.WriteBoolean("networkTornDown", network.TornDown);
+                if (network.Result is { } result)
+                {
+                    json.WritePropertyName("cniResult");
+                    json.WriteRawValue(result);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static PodSandboxMetadata ToProto(SandboxMetadata m) => new() { Name = m.Name, Uid = m.Uid, Namespace = m.Namespace, Attempt = m.Attempt };
+
+    private static Core.NamespaceMode ToCore(Cri.Api.NamespaceMode mode) => mode switch
+    {
+        Cri.Api.NamespaceMode.Pod => Core.NamespaceMode.Pod,
+        Cri.Api.NamespaceMode.Container => Core.NamespaceMode.Container,
+        Cri.Api.NamespaceMode.Node => Core.NamespaceMode.Node,
+        Cri.Api.NamespaceMode.Target => Core.NamespaceMode.Target,
+        _ => throw new Engine.Errors.InvalidInputException($"unknown namespace mode {(int)mode}"),
+    };
+
+    private static Cri.Api.NamespaceMode ToProto(Core.NamespaceMode mode) => mode switch
+    {
+        Core.NamespaceMode.Pod => Cri.Api.NamespaceMode.Pod,
+        Core.NamespaceMode.Container => Cri.Api.NamespaceMode.Container,
+        Core.NamespaceMode.Node => Cri.Api.NamespaceMode.Node,
+        _ => Cri.Api.NamespaceMode.Target,
+    };
+
+    private static PortProtocol ToCore(Protocol protocol) => protocol switch
+    {
+        Protocol.Tcp => PortProtocol.Tcp,
+        Protocol.Udp => PortProtocol.Udp,
+        Protocol.Sctp => PortProtocol.Sctp,
+        _ => throw new Engine.Errors.InvalidInputException($"unknown port protocol {(int)protocol}"),
+    };
+}
