@@ -7,11 +7,11 @@ using Microsoft.Extensions.Logging;
 using Minato.Configuration;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
+using Minato.Daemon.Http2;
 using Minato.Engine;
 using Minato.Engine.Linux;
-using Minato.Engine.Linux.Namespaces;
-using Minato.Daemon.Http2;
 using Minato.Engine.Linux.Cgroups;
+using Minato.Engine.Linux.Namespaces;
 using Minato.Engine.Network;
 using Minato.Engine.Store;
 
