@@ -175,8 +175,9 @@ public sealed partial class PodSandboxes(
             paths["pid"] = Path.Combine(directory, "ns", "pid");
         }
 
-        var hostname = config.Hostname.Length > 0 ? config.Hostname
-            : !config.Namespaces.PrivateNetwork ? Environment.MachineName
+        // A host-network pod shares the node's UTS namespace: its hostname is the node's, whatever was asked.
+        var hostname = !config.Namespaces.PrivateNetwork ? Environment.MachineName
+            : config.Hostname.Length > 0 ? config.Hostname
             : SandboxValidation.IsHostname(config.Metadata.Name) ? config.Metadata.Name : id[..12];
         return new PodSandbox
         {
