@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -138,24 +139,32 @@ public sealed class TokenServer : IAsyncDisposable
         context.Response.StatusCode = status;
         if (status != StatusCodes.Status200OK)
         {
-            await context.Response.WriteAsJsonAsync(new Dictionary<string, string> { ["details"] = "access to the token service denied" }, context.RequestAborted);
+            await WriteJsonAsync(context, new JsonObject { ["details"] = "access to the token service denied" });
             return;
         }
 
         var token = _issuer.Issue(Service, authenticated ? _credentials.Username : "", granted, _lifetime);
-        var body = new Dictionary<string, object>
+        var body = new JsonObject
         {
             ["token"] = token,
             ["access_token"] = token,
             ["expires_in"] = (int)_lifetime.TotalSeconds,
-            ["issued_at"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+            // RFC 3339 in UTC with "Z": Go reads the raw JSON literal, so an escaped "+00:00" offset would not parse.
+            ["issued_at"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture),
         };
         if (includeRefresh && authenticated)
         {
             body["refresh_token"] = NewRefreshToken();
         }
 
-        await context.Response.WriteAsJsonAsync(body, context.RequestAborted);
+        await WriteJsonAsync(context, body);
+    }
+
+    // JsonNode needs no reflection, so the server also works in trimmed or AOT hosts such as a benchmark.
+    private static Task WriteJsonAsync(HttpContext context, JsonObject body)
+    {
+        context.Response.ContentType = "application/json";
+        return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
     }
 
     private static List<ResourceAccess> Grant(IEnumerable<string> scopes, bool authenticated)
