@@ -19,6 +19,9 @@ public sealed record TestImage(string LayoutDirectory, string RefName, OciDescri
 
     public bool IsIndex => Root.MediaType is MediaTypes.OciIndex or MediaTypes.DockerManifestList;
 
+    /// <summary>The image uses Docker schema 2 media types rather than OCI ones.</summary>
+    public bool IsDockerFormat => Root.MediaType is MediaTypes.DockerManifest or MediaTypes.DockerManifestList;
+
     /// <summary>The manifest for <paramref name="architecture"/> (linux), or the only one.</summary>
     public ImageManifest Manifest(string architecture = "amd64") =>
         Manifests.Count == 1 && !IsIndex

@@ -109,8 +109,8 @@ public sealed class RegistryFixture : IAsyncDisposable
         }
     }
 
-    /// <summary>Pushes a built image (every platform of an index) as <paramref name="nameTag"/> and checks that the
-    /// registry serves the manifest digest the builder computed.</summary>
+    /// <summary>Pushes a built image (every platform of an index) as <paramref name="nameTag"/> with
+    /// <c>skopeo copy --preserve-digests</c> and checks that the registry serves the manifest digest the builder computed.</summary>
     public async Task<PushedImage> PushAsync(TestImage image, string nameTag, CancellationToken cancellationToken = default)
     {
         var colon = nameTag.LastIndexOf(':');
@@ -131,7 +131,8 @@ public sealed class RegistryFixture : IAsyncDisposable
             copy.AddRange(["--dest-creds", credentials.SkopeoCreds]);
         }
 
-        copy.AddRange([image.OciReference, destination]);
+        var source = image.IsDockerFormat ? DirTransportView.Create(image, Path.Combine(Directory, $"dir-{Guid.NewGuid():N}")) : image.OciReference;
+        copy.AddRange([source, destination]);
         await RunSkopeoAsync(copy, cancellationToken);
 
         List<string> inspect = ["--insecure-policy", "inspect", "--raw", "--tls-verify=false"];
