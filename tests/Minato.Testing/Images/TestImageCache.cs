@@ -32,17 +32,20 @@ public sealed class TestImageCache(string root)
     }
 
     /// <summary>Returns the cached build of <paramref name="recipe"/>, building it first if no process has yet.</summary>
-    public Task<TestImage> GetAsync(TestImageRecipe recipe, CancellationToken cancellationToken = default)
+    public async Task<TestImage> GetAsync(TestImageRecipe recipe, CancellationToken cancellationToken = default)
     {
         var directory = DirectoryFor(recipe);
         var build = _builds.GetOrAdd(directory, d => new Lazy<Task<TestImage>>(() => LoadOrBuildAsync(recipe, d)));
-        if (build.Value.IsFaulted)
+        try
         {
-            // A failed build is not cached: the next caller tries again.
-            _builds.TryRemove(KeyValuePair.Create(directory, build));
+            return await build.Value.WaitAsync(cancellationToken);
         }
-
-        return build.Value.WaitAsync(cancellationToken);
+        catch when (build.Value.IsFaulted)
+        {
+            // A failed build is not kept: the next caller tries again.
+            _builds.TryRemove(KeyValuePair.Create(directory, build));
+            throw;
+        }
     }
 
     private async Task<TestImage> LoadOrBuildAsync(TestImageRecipe recipe, string directory)
