@@ -122,6 +122,36 @@ public sealed class RegistryFixtureTests(RegistriesFixture registries, ITestOutp
         Assert.Equal(["pull"], Assert.Single(granted).Actions);
     }
 
+    [Fact]
+    public async Task TokenServer_OAuthPasswordThenRefreshGrant_IssuesTokensTheRegistryAccepts()
+    {
+        var registry = registries.For(RegistryAuth.Token);
+        var tokens = registry.TokenServer!;
+        var pushed = await registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), "fixtures/oauth:v1");
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        var scope = $"repository:{pushed.Repository}:pull";
+
+        using var password = await PostFormAsync(http, tokens, new() { ["grant_type"] = "password", ["username"] = registry.Credentials!.Username,
+            ["password"] = registry.Credentials.Password, ["service"] = tokens.Service, ["scope"] = scope, ["client_id"] = "minato-tests" });
+        using var refreshed = await PostFormAsync(http, tokens, new() { ["grant_type"] = "refresh_token",
+            ["refresh_token"] = password.RootElement.GetProperty("refresh_token").GetString()!, ["service"] = tokens.Service, ["scope"] = scope });
+        using var manifest = new HttpRequestMessage(HttpMethod.Get, new Uri(registry.BaseAddress, $"v2/{pushed.Repository}/manifests/{pushed.Tag}"));
+        manifest.Headers.Authorization = new("Bearer", refreshed.RootElement.GetProperty("access_token").GetString());
+        manifest.Headers.TryAddWithoutValidation("Accept", RegistryHttp.ManifestAccept);
+        using var response = await http.SendAsync(manifest);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.True(tokens.Requests.Count(r => r.Method == "POST" && r.Authenticated && r.Scopes.SequenceEqual([scope])) >= 2);
+    }
+
+    private static async Task<System.Text.Json.JsonDocument> PostFormAsync(HttpClient http, TokenServer tokens, Dictionary<string, string> form)
+    {
+        using var content = new FormUrlEncodedContent(form);
+        using var response = await http.PostAsync(tokens.Realm, content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+    }
+
     private static async Task AssertServedAsync(RegistryHttp http, string repository, string path, OciDescriptor expected)
     {
         using var response = await http.GetAsync($"/v2/{repository}/{path}", repository, accept: expected.MediaType + ", */*");
