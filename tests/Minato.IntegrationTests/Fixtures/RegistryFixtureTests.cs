@@ -131,10 +131,25 @@ public sealed class RegistryFixtureTests(RegistriesFixture registries, ITestOutp
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var scope = $"repository:{pushed.Repository}:pull";
 
-        using var password = await PostFormAsync(http, tokens, new() { ["grant_type"] = "password", ["username"] = registry.Credentials!.Username,
-            ["password"] = registry.Credentials.Password, ["service"] = tokens.Service, ["scope"] = scope, ["client_id"] = "minato-tests" });
-        using var refreshed = await PostFormAsync(http, tokens, new() { ["grant_type"] = "refresh_token",
-            ["refresh_token"] = password.RootElement.GetProperty("refresh_token").GetString()!, ["service"] = tokens.Service, ["scope"] = scope });
+        var passwordGrant = new Dictionary<string, string>
+        {
+            ["grant_type"] = "password",
+            ["username"] = registry.Credentials!.Username,
+            ["password"] = registry.Credentials.Password,
+            ["service"] = tokens.Service,
+            ["scope"] = scope,
+            ["client_id"] = "minato-tests",
+        };
+
+        using var password = await PostFormAsync(http, tokens, passwordGrant);
+        var refreshGrant = new Dictionary<string, string>
+        {
+            ["grant_type"] = "refresh_token",
+            ["refresh_token"] = password.RootElement.GetProperty("refresh_token").GetString()!,
+            ["service"] = tokens.Service,
+            ["scope"] = scope,
+        };
+        using var refreshed = await PostFormAsync(http, tokens, refreshGrant);
         using var manifest = new HttpRequestMessage(HttpMethod.Get, new Uri(registry.BaseAddress, $"v2/{pushed.Repository}/manifests/{pushed.Tag}"));
         manifest.Headers.Authorization = new("Bearer", refreshed.RootElement.GetProperty("access_token").GetString());
         manifest.Headers.TryAddWithoutValidation("Accept", RegistryHttp.ManifestAccept);
