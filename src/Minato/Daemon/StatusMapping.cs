@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Minato.Engine.Errors;
+using Minato.Engine.Network;
 
 namespace Minato.Daemon;
 
@@ -17,6 +18,9 @@ internal static class StatusMapping
         OperationCanceledException when callCancelled.IsCancellationRequested =>
             new Status(StatusCode.Cancelled, "the call was cancelled by the client or the daemon is shutting down"),
         TimeoutException e => new Status(StatusCode.DeadlineExceeded, e.Message),
+
+        // A CNI plugin's own error: neither the caller's fault nor a bug in Minato, so Unknown as other runtimes answer.
+        CniException e => new Status(StatusCode.Unknown, e.Message),
         _ => new Status(StatusCode.Internal, exception.Message),
     };
 }
