@@ -38,6 +38,9 @@ internal static class DaemonHost
 
         var store = MetadataStore.Open(config.DatabasePath);
         var app = Build(config, store);
+
+        // Loading the image store removes what interrupted pulls left behind; do it before serving.
+        app.Services.GetRequiredService<Engine.Images.Store.ImageStore>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Minato.Daemon");
         DaemonLog.StoreOpened(logger, store.Path, store.SchemaVersion);
         try
@@ -90,7 +93,8 @@ internal static class DaemonHost
             .AddSingleton(TimeProvider.System)
             .AddSingleton(new HostFacts(CgroupModeDetector.DetectSelf()))
             .AddSingleton(new CniConfigDirectory(config.Cni))
-            .AddSingleton(new RuntimeReadiness(handler));
+            .AddSingleton(new RuntimeReadiness(handler))
+            .AddImages(config);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxMessageSize;
