@@ -1,0 +1,139 @@
+using System.Globalization;
+
+namespace Minato.Testing;
+
+/// <summary>The ready-made test images, each a recipe for <see cref="TestImageCache"/>.</summary>
+public static class TestImageRecipes
+{
+    /// <summary>What the pause image runs: sleeps until SIGTERM or SIGINT, then exits 0 (busybox sh runs its own sleep).</summary>
+    public static readonly IReadOnlyList<string> PauseEntrypoint =
+        ["/bin/sh", "-c", "trap 'exit 0' TERM INT; while :; do sleep 3600 & wait $!; done"];
+
+    /// <summary>The default uncompressed size of <see cref="Large"/>: about what the pull benchmark needs.</summary>
+    public const long LargeDefaultBytes = 200L << 20;
+
+    /// <summary>The names <see cref="ByName"/> knows, for theories over every image.</summary>
+    public static readonly IReadOnlyList<string> Names = ["busybox", "busybox-docker", "multilayer", "zstd", "multiarch", "multiarch-docker", "pause", "large"];
+
+    public static TestImageRecipe ByName(string name) => name switch
+    {
+        "busybox" => Busybox(),
+        "busybox-docker" => Busybox(ManifestFormat.DockerSchema2),
+        "multilayer" => Multilayer,
+        "zstd" => Zstd,
+        "multiarch" => Multiarch(),
+        "multiarch-docker" => Multiarch(ManifestFormat.DockerSchema2),
+        "pause" => Pause,
+        "large" => Large(),
+        _ => throw new ArgumentException($"no test image named {name}", nameof(name)),
+    };
+
+    /// <summary>Busybox alone, one gzip layer, <c>Cmd ["sh"]</c>; see <see cref="BusyboxRootfs"/>.</summary>
+    public static TestImageRecipe Busybox(ManifestFormat format = ManifestFormat.Oci) =>
+        new(format == ManifestFormat.Oci ? "busybox" : "busybox-docker", $"busybox {format} {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+        {
+            var image = new TestImageBuilder(format) { Config = BusyboxRootfs.Config };
+            image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct));
+            return await image.BuildAsync(dir, cancellationToken: ct);
+        });
+
+    /// <summary>Busybox plus the layers of <see cref="MultilayerImage"/>; its config sets every runtime field.</summary>
+    public static TestImageRecipe Multilayer { get; } = new("multilayer", $"multilayer {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+    {
+        var image = new TestImageBuilder
+        {
+            Config = BusyboxRootfs.Config with
+            {
+                Entrypoint = ["/opt/tool/run.sh"],
+                Cmd = ["--serve"],
+                Env = [ImageConfig.DefaultPath, "APP_MODE=test", "EMPTY="],
+                WorkingDir = "/app",
+                User = "app:app",
+                Volumes = ["/app/data"],
+                ExposedPorts = ["8080/tcp"],
+                StopSignal = "SIGINT",
+                Labels = new Dictionary<string, string> { ["org.opencontainers.image.title"] = "minato-test-multilayer", ["minato.test"] = "multilayer" },
+            },
+        };
+        image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct));
+        foreach (var layer in MultilayerImage.Layers())
+        {
+            image.Layer(layer);
+        }
+
+        return await image.BuildAsync(dir, cancellationToken: ct);
+    });
+
+    /// <summary>Busybox with every layer zstd-compressed, and a second layer adding <c>etc/zstd-marker</c>.</summary>
+    public static TestImageRecipe Zstd { get; } = new("zstd", $"zstd {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+    {
+        var image = new TestImageBuilder { Config = BusyboxRootfs.Config };
+        image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Zstd, ct))
+            .Layer(LayerCompression.Zstd, l => l.File("etc/zstd-marker", "compressed with zstd\n"), "ADD zstd-marker");
+        return await image.BuildAsync(dir, cancellationToken: ct);
+    });
+
+    /// <summary>An index of linux/amd64 and linux/arm64/v8 busybox (same layers, arm64 only declared) and an
+    /// unknown/unknown entry whose manifest has one small layer, as build tools add for attestations.</summary>
+    public static TestImageRecipe Multiarch(ManifestFormat format = ManifestFormat.Oci) =>
+        new(format == ManifestFormat.Oci ? "multiarch" : "multiarch-docker", $"multiarch {format} {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+        {
+            var busybox = await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct);
+            var amd64 = new TestImageBuilder(format) { Config = BusyboxRootfs.Config, Platform = Platform.LinuxAmd64 }.Layer(busybox);
+            var arm64 = new TestImageBuilder(format) { Config = BusyboxRootfs.Config, Platform = Platform.LinuxArm64 }.Layer(busybox);
+            var unknown = new TestImageBuilder(format) { Platform = Platform.Unknown }
+                .Layer(LayerCompression.Gzip, l => l.File("attestation.json", """{"note":"not an image to run"}"""));
+            return await TestImageBuilder.BuildIndexAsync(dir, format, [amd64, arm64, unknown], cancellationToken: ct);
+        });
+
+    /// <summary>A sandbox image for containerd's <c>sandbox_image</c>: the busybox layer (shared with
+    /// <see cref="Busybox"/>) and <see cref="PauseEntrypoint"/>.</summary>
+    public static TestImageRecipe Pause { get; } = new("pause", $"pause {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+    {
+        var image = new TestImageBuilder
+        {
+            Config = new ImageConfig
+            {
+                Entrypoint = PauseEntrypoint,
+                StopSignal = "SIGTERM",
+                Labels = new Dictionary<string, string> { ["org.opencontainers.image.title"] = "minato-test-pause" },
+            },
+        };
+        image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct));
+        return await image.BuildAsync(dir, cancellationToken: ct);
+    });
+
+    /// <summary>Busybox plus <paramref name="layers"/> gzip layers of generated files adding up to
+    /// <paramref name="uncompressedBytes"/> (files of at most 8 MiB under <c>data/layerN/</c>), compressing about 2:1.</summary>
+    public static TestImageRecipe Large(long uncompressedBytes = LargeDefaultBytes, int layers = 6)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        var key = string.Create(CultureInfo.InvariantCulture, $"large {uncompressedBytes} {layers} {BusyboxRootfs.RecipeKey}");
+        return new("large", key, async (dir, ct) =>
+        {
+            var image = new TestImageBuilder { Config = BusyboxRootfs.Config };
+            image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct));
+            for (var i = 0; i < layers; i++)
+            {
+                image.Layer(GeneratedLayer(i, (uncompressedBytes / layers) + (i < uncompressedBytes % layers ? 1 : 0)));
+            }
+
+            return await image.BuildAsync(dir, cancellationToken: ct);
+        });
+    }
+
+    private static LayerBuilder GeneratedLayer(int index, long bytes)
+    {
+        const long FileBytes = 8L << 20;
+        var layer = new LayerBuilder(LayerCompression.Gzip) { CreatedBy = $"ADD generated data {index}" };
+        layer.Directory("data").Directory($"data/layer{index}");
+        for (var (file, offset) = (0, 0L); offset < bytes; file++, offset += FileBytes)
+        {
+            var seed = ((ulong)index << 32) | (uint)file;
+            var length = Math.Min(FileBytes, bytes - offset);
+            layer.File($"data/layer{index}/part{file:D3}.bin", () => new GeneratedContentStream(seed, length));
+        }
+
+        return layer;
+    }
+}
