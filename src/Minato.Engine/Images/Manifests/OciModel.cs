@@ -85,22 +85,31 @@ public sealed record ImageConfig
 /// <summary>The execution defaults of an image config.</summary>
 public sealed record ContainerConfig
 {
+    [JsonPropertyName("User")]
     public string? User { get; init; }
 
+    [JsonPropertyName("Env")]
     public IReadOnlyList<string>? Env { get; init; }
 
+    [JsonPropertyName("Entrypoint")]
     public IReadOnlyList<string>? Entrypoint { get; init; }
 
+    [JsonPropertyName("Cmd")]
     public IReadOnlyList<string>? Cmd { get; init; }
 
+    [JsonPropertyName("WorkingDir")]
     public string? WorkingDir { get; init; }
 
+    [JsonPropertyName("StopSignal")]
     public string? StopSignal { get; init; }
 
+    [JsonPropertyName("Labels")]
     public IReadOnlyDictionary<string, string>? Labels { get; init; }
 
+    [JsonPropertyName("ExposedPorts")]
     public IReadOnlyDictionary<string, JsonElement>? ExposedPorts { get; init; }
 
+    [JsonPropertyName("Volumes")]
     public IReadOnlyDictionary<string, JsonElement>? Volumes { get; init; }
 }
 
