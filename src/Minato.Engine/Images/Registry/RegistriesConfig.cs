@@ -62,7 +62,7 @@ public sealed record RegistriesConfig
         var entry = Match(name);
         if (entry is null)
         {
-            return [new RegistryEndpoint(reference.Registry, reference.Repository, false, false)];
+            return [new RegistryEndpoint(ApiHost(reference.Registry), reference.Repository, false, false)];
         }
 
         if (entry.Blocked)
@@ -115,6 +115,9 @@ public sealed record RegistriesConfig
             ? name
             : location.TrimEnd('/') + name[prefix.Length..];
         var slash = rewritten.IndexOf('/', StringComparison.Ordinal);
-        return new RegistryEndpoint(rewritten[..slash], rewritten[(slash + 1)..], insecure, isMirror);
+        return new RegistryEndpoint(ApiHost(rewritten[..slash]), rewritten[(slash + 1)..], insecure, isMirror);
     }
+
+    // References say docker.io; Docker Hub serves the registry API on registry-1.docker.io.
+    private static string ApiHost(string host) => host == ImageReference.DockerHub ? "registry-1.docker.io" : host;
 }
