@@ -31,6 +31,12 @@ internal static class MinatoCommand
         root.Subcommands.Add(InfoCommand.Create());
         root.Subcommands.Add(ConfigCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(ImagesCommand.Create());
+        root.Subcommands.Add(RmiCommand.Create());
+        root.Subcommands.Add(InspectImageCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
+        root.Subcommands.Add(SaveCommand.Create());
         return root;
     }
 }

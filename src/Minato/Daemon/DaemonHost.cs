@@ -106,6 +106,7 @@ internal static class DaemonHost
         var app = builder.Build();
         app.MapGrpcService<RuntimeServiceAdapter>();
         app.MapGrpcService<ImageServiceAdapter>();
+        app.MapGrpcService<MinatoImagesAdapter>();
         return app;
     }
 }

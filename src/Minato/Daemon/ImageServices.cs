@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Minato.Configuration;
 using Minato.Cri.Images;
+using Minato.Engine.Images.Archive;
 using Minato.Engine.Images.Content;
 using Minato.Engine.Images.Pull;
 using Minato.Engine.Images.Registry;
@@ -29,6 +30,10 @@ internal static class ImageServices
         .AddSingleton(sp => new ImagePuller(
             sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistriesConfig>(), sp.GetRequiredService<CredentialStore>(),
             sp.GetRequiredService<ImageUnpacker>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+        .AddSingleton(sp => new ImageImporter(
+            sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+        .AddSingleton(sp => new ImageExporter(sp.GetRequiredService<ImageStore>().Content))
+        .AddSingleton<ImageArchives>()
         .AddSingleton<IImageUsage, NoImageUsage>()
         .AddSingleton(sp => new CriImageService(
             sp.GetRequiredService<ImageStore>(), sp.GetRequiredService<ImagePuller>(), sp.GetRequiredService<IImageUsage>(),
