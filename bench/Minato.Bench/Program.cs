@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Minato.Bench.Migrate;
+using Minato.Bench.Pull;
 
-var root = new RootCommand("Minato benchmarks") { MigrateBenchmark.CreateCommand() };
+var root = new RootCommand("Minato benchmarks") { MigrateBenchmark.CreateCommand(), PullBenchmark.CreateCommand() };
 return await root.Parse(args).InvokeAsync();

@@ -13,7 +13,7 @@ public sealed record OciState(
 
 /// <summary>Source-generated JSON for what the OCI runtime prints.</summary>
 [JsonSerializable(typeof(OciState))]
-internal sealed partial class OciJsonContext : JsonSerializerContext;
+internal sealed partial class OciStateJsonContext : JsonSerializerContext;
 
 /// <summary>Drives an OCI runtime through its runc-compatible command line (start, kill, delete, state, update).</summary>
 /// <remarks>
@@ -41,7 +41,7 @@ public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout)
         try
         {
             var output = await RunAsync(["state", id], null, cancellationToken);
-            return JsonSerializer.Deserialize(output, OciJsonContext.Default.OciState);
+            return JsonSerializer.Deserialize(output, OciStateJsonContext.Default.OciState);
         }
         catch (OciRuntimeException e) when (e.Message.Contains("does not exist", StringComparison.Ordinal) ||
                                             e.Message.Contains("not found", StringComparison.OrdinalIgnoreCase))

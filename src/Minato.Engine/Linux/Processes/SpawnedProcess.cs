@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text;
-using Minato.Engine.Linux.Interop;
 using Microsoft.Win32.SafeHandles;
+using Minato.Engine.Linux.Interop;
 using static Minato.Engine.Linux.Interop.SpawnCalls;
 
 namespace Minato.Engine.Linux.Processes;
