@@ -65,38 +65,24 @@ public sealed partial class PodSandboxes(
     }
 
     /// <summary>Stops the sandbox: network torn down, namespaces released. Unknown ids succeed (CRI: idempotent).</summary>
-    public async Task StopAsync(string id, CancellationToken cancellationToken)
-    {
-        if (store.Find(id) is not { } found)
-        {
-            return;
-        }
-
-        var gate = Gate(found.Id);
-        await gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (store.Get(found.Id) is not { } sandbox)
-            {
-                return;
-            }
-
-            if (sandbox.Phase == SandboxPhase.Ready)
-            {
-                sandbox = store.Update(sandbox with { Phase = SandboxPhase.NotReady });
-            }
-
-            await TeardownAsync(sandbox, cancellationToken);
-            PodLog.Stopped(logger, sandbox.Id);
-        }
-        finally
-        {
-            gate.Release();
-        }
-    }
+    public Task StopAsync(string id, CancellationToken cancellationToken) =>
+        StopThenAsync(id, sandbox => PodLog.Stopped(logger, sandbox.Id), cancellationToken);
 
     /// <summary>Removes the sandbox and everything it made. Unknown ids succeed (CRI: idempotent).</summary>
-    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    public Task RemoveAsync(string id, CancellationToken cancellationToken) =>
+        StopThenAsync(
+            id,
+            sandbox =>
+            {
+                DeleteDirectory(sandbox);
+                store.Delete(sandbox.Id);
+                _locks.TryRemove(sandbox.Id, out _);
+                PodLog.Removed(logger, sandbox.Id);
+            },
+            cancellationToken);
+
+    /// <summary>Under the sandbox's lock: mark it NOTREADY, tear it down, then run <paramref name="after"/>.</summary>
+    private async Task StopThenAsync(string id, Action<PodSandbox> after, CancellationToken cancellationToken)
     {
         if (store.Find(id) is not { } found)
         {
@@ -107,6 +93,7 @@ public sealed partial class PodSandboxes(
         await gate.WaitAsync(cancellationToken);
         try
         {
+            // Another call may have removed it while this one waited for the lock.
             if (store.Get(found.Id) is not { } sandbox)
             {
                 return;
@@ -118,14 +105,11 @@ public sealed partial class PodSandboxes(
             }
 
             await TeardownAsync(sandbox, cancellationToken);
-            DeleteDirectory(sandbox);
-            store.Delete(sandbox.Id);
-            PodLog.Removed(logger, sandbox.Id);
+            after(sandbox);
         }
         finally
         {
             gate.Release();
-            _locks.TryRemove(found.Id, out _);
         }
     }
 
