@@ -38,8 +38,8 @@ public sealed class CniProcessExecutor(TimeSpan timeout) : ICniPluginExecutor
         deadline.CancelAfter(timeout);
         try
         {
-            var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, deadline.Token);
-            var stderr = ReadBoundedAsync(process.StandardError.BaseStream, deadline.Token);
+            var stdout = ReadBoundedAsync(process, process.StandardOutput.BaseStream, deadline.Token);
+            var stderr = ReadBoundedAsync(process, process.StandardError.BaseStream, deadline.Token);
             await WriteConfigAsync(process, stdin, deadline.Token);
             await process.WaitForExitAsync(deadline.Token);
             return new CniExecResult(process.ExitCode, await stdout, System.Text.Encoding.UTF8.GetString(await stderr));
@@ -70,7 +70,7 @@ public sealed class CniProcessExecutor(TimeSpan timeout) : ICniPluginExecutor
         }
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(Stream stream, CancellationToken cancellationToken)
+    private static async Task<byte[]> ReadBoundedAsync(Process process, Stream stream, CancellationToken cancellationToken)
     {
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
@@ -79,6 +79,8 @@ public sealed class CniProcessExecutor(TimeSpan timeout) : ICniPluginExecutor
         {
             if (buffer.Length + read > MaxOutput)
             {
+                // Stop a runaway plugin now rather than at the timeout.
+                process.Kill(entireProcessTree: true);
                 throw new CniException($"CNI plugin wrote more than {MaxOutput} bytes");
             }
 
