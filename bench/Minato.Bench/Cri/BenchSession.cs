@@ -26,7 +26,7 @@ internal static class BenchSession
         {
             Started = DateTimeOffset.UtcNow,
             Host = Environment.MachineName,
-            Kernel = Environment.OSVersion.Version.ToString(),
+            Kernel = File.ReadAllText("/proc/sys/kernel/osrelease").Trim(),
             Cores = Environment.ProcessorCount,
             Quick = options.Quick,
             Seed = options.Seed,
@@ -54,6 +54,12 @@ internal static class BenchSession
                 runtimes.Add(runtime);
                 var version = await runtime.Runtime.VersionAsync(new VersionRequest { Version = "v1" }, deadline: PodSpecs.Deadline(), cancellationToken: ct);
                 info.RuntimeVersions[name] = $"{version.RuntimeName} {version.RuntimeVersion} (CRI {version.RuntimeApiVersion}) on {runtime.SocketPath}";
+                if (name == "containerd" && options.CompareEndpoint is null)
+                {
+                    info.Settings["containerd"] = "started by the bench: config version 2, runc (cgroupfs), overlayfs, restrict_oom_score_adj " +
+                        "(this host cannot lower oom_score_adj); its sandbox image is the fixtures' pause (busybox sh + sleep, two small " +
+                        "processes per pod where Kubernetes' pause is one), so its per-pod PSS is slightly overstated";
+                }
             }
 
             var context = new WorkloadContext
@@ -101,6 +107,8 @@ internal static class BenchSession
                 await images.DisposeAsync();
             }
 
+            // The bridge plugin creates the bridge on first use and never deletes it; it is the bench's alone.
+            await HostCleanup.DeleteLinkAsync(BenchNetwork.BridgeName);
             if (HostCleanup.UnmountUnder(work) > 0)
             {
                 results.Note("mounts were left under the bench's temp dir after the runtimes stopped; they were unmounted");

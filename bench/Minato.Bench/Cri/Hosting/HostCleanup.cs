@@ -41,6 +41,28 @@ internal static partial class HostCleanup
         return points.Count;
     }
 
+    /// <summary>Deletes a network link (the bench's bridge) if it exists, with <c>ip link del</c>, bounded in time.</summary>
+    public static async Task DeleteLinkAsync(string name)
+    {
+        if (!Directory.Exists($"/sys/class/net/{name}"))
+        {
+            return;
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("ip") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in new[] { "link", "del", name })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start);
+        if (process is not null)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await process.WaitForExitAsync(timeout.Token);
+        }
+    }
+
     // mountinfo escapes space, tab, newline and backslash as octal.
     private static string Unescape(string field) =>
         field.Replace("\\040", " ", StringComparison.Ordinal).Replace("\\011", "\t", StringComparison.Ordinal)

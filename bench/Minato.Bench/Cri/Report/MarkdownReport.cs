@@ -121,6 +121,13 @@ internal static class MarkdownReport
             md.AppendLine(behind.Count == 0
                 ? Inv($"**{first} is behind on none of the goals it could be measured on.**")
                 : Inv($"**{first} is behind on {behind.Count} of {Goals.All.Count} goals: {string.Join(", ", behind)}.**"));
+            var slower = results.Rows.Select(r => (Row: r, Ratio: Goals.Ratio(r, results.Runtimes))).Where(x => x.Ratio > 1).ToList();
+            if (slower.Count > 0)
+            {
+                var list = string.Join(", ", slower.Select(x => Inv($"{x.Row.Workload} {x.Row.Name} ({x.Ratio:F2}x)")));
+                md.AppendLine().AppendLine(Inv($"**Rows where {first} is slower or larger than {results.Runtimes[1]}:** {list}."));
+            }
+
             if (unjudged.Count > 0)
             {
                 md.AppendLine().AppendLine(Inv($"**Not judged in this run ({unjudged.Count} of {Goals.All.Count}): {string.Join(", ", unjudged)}** (see below for why)."));

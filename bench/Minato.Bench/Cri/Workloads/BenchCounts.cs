@@ -3,13 +3,13 @@ namespace Minato.Bench.Cri.Workloads;
 /// <summary>How many iterations (and warm-up iterations) each workload runs, and the sizes of its fixtures.</summary>
 internal sealed record BenchCounts
 {
-    public int VersionCount { get; init; } = 300;
+    public int VersionCount { get; init; } = 500;
 
-    public int VersionWarmup { get; init; } = 30;
+    public int VersionWarmup { get; init; } = 50;
 
-    public int PodCount { get; init; } = 30;
+    public int PodCount { get; init; } = 50;
 
-    public int ContainerCount { get; init; } = 30;
+    public int ContainerCount { get; init; } = 50;
 
     public int LifecycleWarmup { get; init; } = 3;
 
@@ -19,16 +19,16 @@ internal sealed record BenchCounts
 
     public int Parallelism { get; init; } = 10;
 
-    public int ParallelBatches { get; init; } = 1;
+    public int ParallelBatches { get; init; } = 3;
 
     /// <summary>Running containers during the listing workload: <see cref="ListingPods"/> pods of equal share.</summary>
     public int ListingContainers { get; init; } = 100;
 
     public int ListingPods { get; init; } = 10;
 
-    public int ListingCount { get; init; } = 50;
+    public int ListingCount { get; init; } = 100;
 
-    public int PullCount { get; init; } = 3;
+    public int PullCount { get; init; } = 5;
 
     public int PullWarmup { get; init; } = 1;
 
@@ -37,7 +37,7 @@ internal sealed record BenchCounts
     public int PullLayers { get; init; } = 6;
 
     /// <summary>Pods started for the per-pod memory figure.</summary>
-    public int MemoryPods { get; init; } = 10;
+    public int MemoryPods { get; init; } = 20;
 
     /// <summary>A smoke run: every workload and row, a few iterations each.</summary>
     public static BenchCounts Quick { get; } = new()
@@ -50,6 +50,7 @@ internal sealed record BenchCounts
         SequentialPods = 3,
         ParallelPods = 6,
         Parallelism = 3,
+        ParallelBatches = 1,
         ListingContainers = 6,
         ListingPods = 2,
         ListingCount = 5,

@@ -102,9 +102,12 @@ internal sealed class MemoryWorkload : IWorkload
 
             // Shims and monitors finish starting up (and touch their pages) shortly after the RPC returns.
             await Task.Delay(TimeSpan.FromSeconds(2), cancellationToken);
-            var added = ProcessMemory.Snapshot()
+            var now = ProcessMemory.Snapshot();
+            var byPid = now.ToDictionary(p => p.Pid);
+            var added = now
                 .Where(p => !before.Contains(p.Pid) && p.Pid != daemonPid && p.Pid != Environment.ProcessId)
                 .Where(p => !p.CommandLine.Contains(PodSpecs.ContainerMarker, StringComparison.Ordinal))
+                .Where(p => BelongsToRuntime(p, byPid, daemonPid, context.WorkDirectory))
                 .ToList();
             var pss = added.Sum(p => ProcessMemory.Pss(p.Pid));
             var daemonGrowth = ProcessMemory.Rss(daemonPid) - daemonBefore;
@@ -122,6 +125,24 @@ internal sealed class MemoryWorkload : IWorkload
                 await PodSpecs.RemovePodAsync(runtime, id, timeout.Token);
             }
         }
+    }
+
+    /// <summary>True for the daemon's descendants and for processes that name the run's temp dir (shims name their
+    /// daemon's socket, monitors their bundle) and their descendants, so other users' processes on the machine are not
+    /// charged to the pods.</summary>
+    private static bool BelongsToRuntime(ProcessInfo process, IReadOnlyDictionary<int, ProcessInfo> byPid, int daemonPid, string workDirectory)
+    {
+        for (var (p, depth) = (process, 0); p is not null && depth < 64; depth++)
+        {
+            if (p.Pid == daemonPid || p.CommandLine.Contains(workDirectory, StringComparison.Ordinal))
+            {
+                return true;
+            }
+
+            p = p.ParentPid > 1 ? byPid.GetValueOrDefault(p.ParentPid) : null;
+        }
+
+        return false;
     }
 
     private sealed record PodCost(double ProcessesMiB, double DaemonMiB);
