@@ -54,6 +54,13 @@ internal static class BenchSession
                 runtimes.Add(runtime);
                 var version = await runtime.Runtime.VersionAsync(new VersionRequest { Version = "v1" }, deadline: PodSpecs.Deadline(), cancellationToken: ct);
                 info.RuntimeVersions[name] = $"{version.RuntimeName} {version.RuntimeVersion} (CRI {version.RuntimeApiVersion}) on {runtime.SocketPath}";
+                if (name == "minato" && options.Endpoint is null)
+                {
+                    info.Settings["minato"] = options.MinatoExecutable == MinatoHost.DefaultExecutable
+                        ? "started by the bench: the minato built with it (same configuration)"
+                        : $"started by the bench from {options.MinatoExecutable}";
+                }
+
                 if (name == "containerd" && options.CompareEndpoint is null)
                 {
                     info.Settings["containerd"] = "started by the bench: config version 2, runc (cgroupfs), overlayfs, restrict_oom_score_adj " +

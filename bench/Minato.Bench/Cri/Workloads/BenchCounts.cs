@@ -68,7 +68,7 @@ internal sealed record BenchCounts
         ["container lifecycle"] = $"{ContainerCount} containers in one pod after {LifecycleWarmup} warm-up",
         ["end to end"] = $"{SequentialPods} sequential; {ParallelPods} with {Parallelism} in parallel x{ParallelBatches}",
         ["listing"] = $"{ListingCount} calls with {ListingContainers} running containers in {ListingPods} pods",
-        ["pull"] = $"{PullCount} cold pulls after {PullWarmup} warm-up; busybox + {PullLayers} layers of {PullBytes >> 20} MiB generated data",
+        ["pull"] = $"{PullCount} cold pulls after {PullWarmup} warm-up; busybox + {PullLayers} layers holding {PullBytes >> 20} MiB of generated files in all (about 2:1 compressible)",
         ["memory"] = $"{MemoryPods} pods",
     };
 }
