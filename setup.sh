@@ -113,6 +113,16 @@ start_daemon() {
   minato info
 }
 
+load_demo_image() {
+  # Machines without a registry (or without internet) still get an image to run: Debian's busybox, built here.
+  local layout
+  layout=$(mktemp -d)
+  say "building and loading the demo image localhost/busybox:demo"
+  contrib/demo-image.sh "$layout" localhost/busybox:demo >/dev/null
+  minato load -i "$layout"
+  rm -rf "$layout"
+}
+
 require_root
 install_packages
 if [ "${1:-}" = "--deps" ]; then
@@ -122,3 +132,4 @@ require_dotnet
 install_minato
 write_configs
 start_daemon
+load_demo_image

@@ -44,6 +44,7 @@ public sealed partial class PodSandboxes(
         await gate.WaitAsync(CancellationToken.None);
         try
         {
+            await ReclaimStaleNameAsync(key);
             var sandbox = Plan(id, config, handler);
             store.Insert(sandbox);
             try
@@ -153,6 +154,19 @@ public sealed partial class PodSandboxes(
         }
 
         return sandboxes.OrderBy(p => p.CreatedAt).ToList();
+    }
+
+    /// <summary>
+    /// A record still in phase Creating whose name this call now holds is left from a failed rollback (no other
+    /// call can be creating it): try the rollback again so one bad moment does not block the name until a restart.
+    /// </summary>
+    private async Task ReclaimStaleNameAsync(string key)
+    {
+        var stale = store.All.FirstOrDefault(p => p.Phase == SandboxPhase.Creating && p.Config.Metadata.Key == key);
+        if (stale is not null)
+        {
+            await RollBackAsync(stale.Id, new InvalidOperationException("a new RunPodSandbox reuses the name"));
+        }
     }
 
     private PodSandbox Plan(string id, SandboxConfig config, string handler)

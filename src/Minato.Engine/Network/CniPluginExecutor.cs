@@ -40,8 +40,7 @@ public sealed class CniProcessExecutor(TimeSpan timeout) : ICniPluginExecutor
         {
             var stdout = ReadBoundedAsync(process.StandardOutput.BaseStream, deadline.Token);
             var stderr = ReadBoundedAsync(process.StandardError.BaseStream, deadline.Token);
-            await process.StandardInput.BaseStream.WriteAsync(stdin, deadline.Token);
-            process.StandardInput.Close();
+            await WriteConfigAsync(process, stdin, deadline.Token);
             await process.WaitForExitAsync(deadline.Token);
             return new CniExecResult(process.ExitCode, await stdout, System.Text.Encoding.UTF8.GetString(await stderr));
         }
@@ -54,6 +53,20 @@ public sealed class CniProcessExecutor(TimeSpan timeout) : ICniPluginExecutor
         {
             process.Kill(entireProcessTree: true);
             throw;
+        }
+    }
+
+    private static async Task WriteConfigAsync(Process process, byte[] stdin, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await process.StandardInput.BaseStream.WriteAsync(stdin, cancellationToken);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // EPIPE: the plugin exited without reading its config (a DEL with nothing to do, or an early error).
+            // Its exit code and output say how it went.
         }
     }
 

@@ -23,6 +23,38 @@ internal static class SchemaMigrations
             document   TEXT NOT NULL
         ) STRICT;
         """,
+        """
+        CREATE TABLE images (
+            id         TEXT PRIMARY KEY NOT NULL,
+            created_at INTEGER NOT NULL,
+            document   TEXT NOT NULL
+        ) STRICT;
+        CREATE TABLE image_names (
+            name     TEXT PRIMARY KEY NOT NULL,
+            image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+            kind     TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX image_names_by_image ON image_names (image_id);
+        CREATE TABLE snapshots (
+            name       TEXT PRIMARY KEY NOT NULL,
+            diff_id    TEXT NOT NULL,
+            bytes      INTEGER NOT NULL,
+            inodes     INTEGER NOT NULL,
+            created_at INTEGER NOT NULL
+        ) STRICT;
+        CREATE TABLE image_snapshots (
+            image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+            snapshot TEXT NOT NULL REFERENCES snapshots (name),
+            PRIMARY KEY (image_id, snapshot)
+        ) STRICT;
+        CREATE INDEX image_snapshots_by_snapshot ON image_snapshots (snapshot);
+        CREATE TABLE image_blobs (
+            image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
+            digest   TEXT NOT NULL,
+            PRIMARY KEY (image_id, digest)
+        ) STRICT;
+        CREATE INDEX image_blobs_by_digest ON image_blobs (digest);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -15,6 +15,7 @@ internal sealed class CriConnection : IDisposable
         _channel = channel;
         Runtime = new RuntimeService.RuntimeServiceClient(channel);
         Images = new ImageService.ImageServiceClient(channel);
+        MinatoImages = new Api.Images.ImagesClient(channel);
     }
 
     /// <summary>The endpoint as the user gave it.</summary>
@@ -23,6 +24,9 @@ internal sealed class CriConnection : IDisposable
     public RuntimeService.RuntimeServiceClient Runtime { get; }
 
     public ImageService.ImageServiceClient Images { get; }
+
+    /// <summary>Minato's own image API (pull progress, load, save) on the same socket.</summary>
+    public Api.Images.ImagesClient MinatoImages { get; }
 
     /// <summary>Connects lazily to <paramref name="endpoint"/> (<c>unix:///path</c> or a bare absolute path).</summary>
     /// <exception cref="CliException">The endpoint is not a Unix socket address.</exception>

@@ -22,8 +22,9 @@ internal static class DaemonCommand
             AllowMultipleArgumentsPerToken = false,
         };
 
+        var registriesConfig = new Option<string?>("--registries-config") { Description = "registries.conf (v2) with mirrors, insecure and blocked registries" };
         var command = new Command("daemon", "Run the CRI daemon");
-        foreach (var option in new Option[] { config, listen, root, state, logLevel, cniConfigDir, cniPluginDirs })
+        foreach (var option in new Option[] { config, listen, root, state, logLevel, cniConfigDir, cniPluginDirs, registriesConfig })
         {
             command.Options.Add(option);
         }
@@ -41,6 +42,7 @@ internal static class DaemonCommand
                     LogLevel = parse.GetValue(logLevel),
                     CniConfigDir = parse.GetValue(cniConfigDir),
                     CniPluginDirs = parse.GetValue(cniPluginDirs),
+                    RegistriesConfig = parse.GetValue(registriesConfig),
                 });
                 return await DaemonHost.RunAsync(effective, cancellationToken);
             }

@@ -36,6 +36,12 @@ internal static class MinatoCommand
         root.Subcommands.Add(PodCommands.Remove());
         root.Subcommands.Add(PodCommands.Inspect());
         root.Subcommands.Add(MigrateCommand.Create());
+        root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(ImagesCommand.Create());
+        root.Subcommands.Add(RmiCommand.Create());
+        root.Subcommands.Add(InspectImageCommand.Create());
+        root.Subcommands.Add(LoadCommand.Create());
+        root.Subcommands.Add(SaveCommand.Create());
         return root;
     }
 }

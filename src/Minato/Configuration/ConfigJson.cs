@@ -30,6 +30,12 @@ public static class ConfigJson
             json.WriteEndArray();
             json.WriteString("default_runtime", config.DefaultRuntime);
             json.WriteNumber("shutdown_timeout_seconds", (int)config.ShutdownTimeout.TotalSeconds);
+            json.WriteString("registries_config", RegistriesConfigLoader.Locate(config.Images.RegistriesConfig) ?? "(none)");
+            json.WriteString("registry_auth_file", config.Images.RegistryAuthFile);
+            json.WriteString("sandbox_image", config.Images.SandboxImage);
+            json.WriteNumber("max_concurrent_downloads", config.Images.Pull.MaxConcurrentDownloadsPerImage);
+            json.WriteNumber("max_concurrent_downloads_total", config.Images.Pull.MaxConcurrentDownloads);
+            json.WriteNumber("image_pull_stall_timeout_seconds", (int)config.Images.Pull.StallTimeout.TotalSeconds);
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {

@@ -17,6 +17,8 @@ public sealed record ConfigOverrides
     public string? CniConfigDir { get; init; }
 
     public IReadOnlyList<string>? CniPluginDirs { get; init; }
+
+    public string? RegistriesConfig { get; init; }
 }
 
 /// <summary>Builds the effective <see cref="MinatoConfig"/> and checks it before anything starts.</summary>
@@ -78,6 +80,7 @@ public static class ConfigLoader
             Root = o.Root ?? config.Root,
             State = o.State ?? config.State,
             LogLevel = o.LogLevel is null ? config.LogLevel : ConfigSchema.TryParseLogLevel(o.LogLevel)!.Value,
+            Images = config.Images with { RegistriesConfig = o.RegistriesConfig ?? config.Images.RegistriesConfig },
             Cni = config.Cni with
             {
                 ConfigDir = o.CniConfigDir ?? config.Cni.ConfigDir,
@@ -119,6 +122,22 @@ public static class ConfigLoader
                 $"{where}: key 'default_runtime' names \"{config.DefaultRuntime}\", which is not a configured runtime " +
                 $"({string.Join(", ", config.RuntimePaths.Keys)})");
         }
+
+        foreach (var (key, value) in new[] { ("registries_config", config.Images.RegistriesConfig), ("registry_auth_file", config.Images.RegistryAuthFile) })
+        {
+            if (value.Length > 0)
+            {
+                RequireAbsolute(where, key, value);
+            }
+        }
+
+        if (config.Images.SandboxImage.Length > 0 && Engine.Images.ImageReference.TryParse(config.Images.SandboxImage) is null)
+        {
+            throw new ConfigException($"{where}: key 'sandbox_image' is not a valid image reference (got \"{config.Images.SandboxImage}\")");
+        }
+
+        // Parsed here so that `minato config check` and start-up report its errors with their line.
+        RegistriesConfigLoader.Load(RegistriesConfigLoader.Locate(config.Images.RegistriesConfig));
 
         if (config.CgroupDriver == CgroupDriver.Systemd && !Directory.Exists("/run/systemd/system"))
         {

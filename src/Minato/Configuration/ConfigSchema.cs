@@ -34,6 +34,21 @@ internal static class ConfigSchema
         new("shutdown_timeout_seconds", "How long in-flight CRI calls may run after SIGTERM before the daemon exits.",
             c => ((int)c.ShutdownTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             (c, e) => c with { ShutdownTimeout = TimeSpan.FromSeconds(Range(e, 0, 3600)) }),
+        new("registries_config", "registries.conf (containers-registries.conf(5) v2: mirrors, insecure, blocked, search). Empty: /etc/minato/registries.conf, else /etc/containers/registries.conf, else none.",
+            c => Quote(c.Images.RegistriesConfig), (c, e) => c with { Images = c.Images with { RegistriesConfig = e.AsString() } }),
+        new("registry_auth_file", "Registry credentials in the containers-auth.json / Docker config.json format (\"auths\"). Empty: none.",
+            c => Quote(c.Images.RegistryAuthFile), (c, e) => c with { Images = c.Images with { RegistryAuthFile = e.AsString() } }),
+        new("sandbox_image", "The pod sandbox image; reported as pinned so the kubelet's image GC keeps it.",
+            c => Quote(c.Images.SandboxImage), (c, e) => c with { Images = c.Images with { SandboxImage = e.AsString() } }),
+        new("max_concurrent_downloads", "Layers of one image downloaded at the same time.",
+            c => c.Images.Pull.MaxConcurrentDownloadsPerImage.ToString(CultureInfo.InvariantCulture),
+            (c, e) => c with { Images = c.Images with { Pull = c.Images.Pull with { MaxConcurrentDownloadsPerImage = (int)Range(e, 1, 64) } } }),
+        new("max_concurrent_downloads_total", "Layers downloaded at the same time across all pulls.",
+            c => c.Images.Pull.MaxConcurrentDownloads.ToString(CultureInfo.InvariantCulture),
+            (c, e) => c with { Images = c.Images with { Pull = c.Images.Pull with { MaxConcurrentDownloads = (int)Range(e, 1, 256) } } }),
+        new("image_pull_stall_timeout_seconds", "A pull that receives no data for this long fails.",
+            c => ((int)c.Images.Pull.StallTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            (c, e) => c with { Images = c.Images with { Pull = c.Images.Pull with { StallTimeout = TimeSpan.FromSeconds(Range(e, 1, 86400)) } } }),
     ];
 
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>

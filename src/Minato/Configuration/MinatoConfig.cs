@@ -42,6 +42,9 @@ public sealed record MinatoConfig
     /// <summary>How long in-flight calls may take to finish after SIGTERM.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>Registries, credentials, sandbox image and pull limits.</summary>
+    public ImageSettings Images { get; init; } = new();
+
     /// <summary>The file the values came from, or null when only defaults and flags apply.</summary>
     public string? SourcePath { get; init; }
 

@@ -49,7 +49,13 @@ public static class TomlEntries
     public const int MaxFileSize = 1024 * 1024;
 
     /// <summary>Parses <paramref name="text"/>; syntax errors become a <see cref="ConfigException"/> with the line.</summary>
-    public static IReadOnlyList<TomlEntry> Parse(string text, string file)
+    /// <param name="text">The TOML document.</param>
+    /// <param name="file">The file name used in messages.</param>
+    /// <param name="tableArrays">
+    /// Accept arrays of tables: the keys of the Nth <c>[[a]]</c> get the path <c>a.N.key</c>, and a nested
+    /// <c>[[a.b]]</c> belongs to the last <c>[[a]]</c> (<c>a.N.b.M.key</c>), as in registries.conf.
+    /// </param>
+    public static IReadOnlyList<TomlEntry> Parse(string text, string file, bool tableArrays = false)
     {
         var document = SyntaxParser.Parse(text, file, true);
         if (document.HasErrors)
@@ -64,14 +70,15 @@ public static class TomlEntries
             Add(entries, file, [], keyValue);
         }
 
+        var arrayCounts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var table in document.Tables)
         {
-            if (table is TableArraySyntax)
+            if (table is TableArraySyntax && !tableArrays)
             {
                 throw new ConfigException($"{file}:{table.Span.Start.Line + 1}: arrays of tables ([[...]]) are not used in this file");
             }
 
-            var prefix = KeyPath(table.Name!);
+            var prefix = tableArrays ? IndexedPath(KeyPath(table.Name!), table is TableArraySyntax, arrayCounts) : KeyPath(table.Name!);
             foreach (var item in table.Items)
             {
                 Add(entries, file, prefix, item);
@@ -82,7 +89,7 @@ public static class TomlEntries
     }
 
     /// <summary>Reads and parses a file, with a size cap; a missing file is an error that names it.</summary>
-    public static IReadOnlyList<TomlEntry> ReadFile(string path)
+    public static IReadOnlyList<TomlEntry> ReadFile(string path, bool tableArrays = false)
     {
         try
         {
@@ -97,7 +104,7 @@ public static class TomlEntries
                 throw new ConfigException($"{path}: configuration file is larger than {MaxFileSize} bytes");
             }
 
-            return Parse(File.ReadAllText(path), path);
+            return Parse(File.ReadAllText(path), path, tableArrays);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -119,6 +126,29 @@ public static class TomlEntries
         }
 
         entries.Add(new TomlEntry(file, keyValue.Span.Start.Line + 1, path, keyValue.Value!));
+    }
+
+    // Each component naming an array of tables gets the index of its current element; the last one starts a new element.
+    private static List<string> IndexedPath(List<string> names, bool isArray, Dictionary<string, int> counts)
+    {
+        var path = new List<string>();
+        for (var i = 0; i < names.Count; i++)
+        {
+            path.Add(names[i]);
+            var key = string.Join('\0', path);
+            if (i == names.Count - 1 && isArray)
+            {
+                var next = counts.GetValueOrDefault(key);
+                counts[key] = next + 1;
+                path.Add(next.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+            else if (counts.TryGetValue(key, out var count))
+            {
+                path.Add((count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return path;
     }
 
     private static List<string> KeyPath(KeySyntax key)

@@ -42,6 +42,9 @@ internal static class DaemonHost
 
         var store = MetadataStore.Open(config.DatabasePath);
         var app = Build(config, store);
+
+        // Loading the image store removes what interrupted pulls left behind; do it before serving.
+        app.Services.GetRequiredService<Engine.Images.Store.ImageStore>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Minato.Daemon");
         DaemonLog.StoreOpened(logger, store.Path, store.SchemaVersion);
         try
@@ -107,7 +110,8 @@ internal static class DaemonHost
                 config.RuntimeHandlers.Select(h => h.Name).ToList(),
                 config.DefaultRuntime,
                 ExecutableSearch.Find("catatonit")))
-            .AddSingleton<PodSandboxes>();
+            .AddSingleton<PodSandboxes>()
+            .AddImages(config);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxMessageSize;
@@ -119,6 +123,7 @@ internal static class DaemonHost
         var app = builder.Build();
         app.MapGrpcService<RuntimeServiceAdapter>();
         app.MapGrpcService<ImageServiceAdapter>();
+        app.MapGrpcService<MinatoImagesAdapter>();
         return app;
     }
 }

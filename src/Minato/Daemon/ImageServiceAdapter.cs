@@ -1,6 +1,29 @@
 using Minato.Cri.Api;
+using Minato.Cri.Images;
 
 namespace Minato.Daemon;
 
-/// <summary>CRI ImageService on the same socket; every RPC answers UNIMPLEMENTED until the image store lands.</summary>
-internal sealed class ImageServiceAdapter : ImageService.ImageServiceBase;
+/// <summary>CRI ImageService: thin translation between protobuf messages and <see cref="CriImageService"/>.</summary>
+/// <remarks>One file per RPC: <c>ImageService.Pull.cs</c>, <c>.List.cs</c>, <c>.Status.cs</c>, <c>.Remove.cs</c>, <c>.FsInfo.cs</c>.</remarks>
+internal sealed partial class ImageServiceAdapter(CriImageService images) : ImageService.ImageServiceBase
+{
+    private static Image ToProto(CriImage image)
+    {
+        var proto = new Image
+        {
+            Id = image.Id,
+            Size = image.Size,
+            Username = image.Username,
+            Pinned = image.Pinned,
+            Spec = new ImageSpec { Image = image.Id },
+        };
+        proto.RepoTags.AddRange(image.RepoTags);
+        proto.RepoDigests.AddRange(image.RepoDigests);
+        if (image.Uid is { } uid)
+        {
+            proto.Uid = new Int64Value { Value = uid };
+        }
+
+        return proto;
+    }
+}

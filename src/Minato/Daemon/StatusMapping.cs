@@ -1,5 +1,10 @@
 using Grpc.Core;
 using Minato.Engine.Errors;
+using Minato.Engine.Images;
+using Minato.Engine.Images.Content;
+using Minato.Engine.Images.Registry;
+using Minato.Engine.Images.Snapshots;
+using Minato.Engine.Network;
 
 namespace Minato.Daemon;
 
@@ -17,6 +22,19 @@ internal static class StatusMapping
         OperationCanceledException when callCancelled.IsCancellationRequested =>
             new Status(StatusCode.Cancelled, "the call was cancelled by the client or the daemon is shutting down"),
         TimeoutException e => new Status(StatusCode.DeadlineExceeded, e.Message),
+        InvalidDigestException e => new Status(StatusCode.InvalidArgument, e.Message),
+        UnsupportedImageException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        RegistryException e => new Status(e.Failure switch
+        {
+            RegistryFailure.NotFound => StatusCode.NotFound,
+            RegistryFailure.Unauthorized or RegistryFailure.Blocked => StatusCode.PermissionDenied,
+            _ => StatusCode.Unavailable,
+        }, e.Message),
+        ContentVerificationException or MalformedLayerException or UnsafeLayerException or SizeLimitExceededException =>
+            new Status(StatusCode.DataLoss, exception.Message),
+
+        // A CNI plugin's own error: neither the caller's fault nor a bug in Minato, so Unknown as other runtimes answer.
+        CniException e => new Status(StatusCode.Unknown, e.Message),
         _ => new Status(StatusCode.Internal, exception.Message),
     };
 }

@@ -13,6 +13,7 @@ public sealed class StatusMappingTests
         { new AlreadyExistsException("dup"), StatusCode.AlreadyExists },
         { new PreconditionException("stopped"), StatusCode.FailedPrecondition },
         { new TimeoutException("slow"), StatusCode.DeadlineExceeded },
+        { new Minato.Engine.Network.CniException("plugin bridge failed"), StatusCode.Unknown },
         { new InvalidOperationException("bug"), StatusCode.Internal },
         { new RpcException(new Status(StatusCode.Unavailable, "u")), StatusCode.Unavailable },
     };

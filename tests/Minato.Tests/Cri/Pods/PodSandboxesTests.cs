@@ -86,6 +86,22 @@ public sealed class PodSandboxesTests : IDisposable
     }
 
     [Fact]
+    public async Task RunAsync_RollbackFailedBefore_NextRunWithTheNameReclaimsIt()
+    {
+        _cni.Failures[("portmap", "ADD")] = "hostport taken";
+        _cni.Failures[("bridge", "DEL")] = "netlink busy";
+        await Assert.ThrowsAsync<CniException>(() => _pods.RunAsync(Config(), CancellationToken.None));
+        Assert.Single(SandboxStore.Load(_metadata).All);
+        Assert.Empty(_pods.List(new SandboxFilter(null, null, new Dictionary<string, string>())));
+
+        _cni.Failures.Clear();
+        var pod = await _pods.RunAsync(Config(), CancellationToken.None);
+
+        Assert.Equal(pod.Id, Assert.Single(SandboxStore.Load(_metadata).All).Id);
+        Assert.Single(_cni.Allocations);
+    }
+
+    [Fact]
     public async Task RunAsync_NamespaceCreationFails_LeavesNothing()
     {
         _namespaces.PinFailure = new IOException("unshare: operation not permitted");

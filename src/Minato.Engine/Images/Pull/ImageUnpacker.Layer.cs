@@ -1,0 +1,108 @@
+using Microsoft.Extensions.Logging;
+using Minato.Engine.Images.Content;
+using Minato.Engine.Images.Manifests;
+using Minato.Engine.Images.Snapshots;
+
+namespace Minato.Engine.Images.Pull;
+
+/// <summary>The per-blob half of <see cref="ImageUnpacker"/>: one layer into one snapshot, small blobs into memory.</summary>
+public sealed partial class ImageUnpacker
+{
+    private async Task<Snapshot> FetchLayerAsync(
+        Descriptor blob, Digest diffId, string name, IImageSource source, PullProgress.LayerSlot slot, StallWatchdog watchdog,
+        CancellationToken cancellationToken)
+    {
+        var digest = Digest.Parse(blob.Digest);
+        var compression = LayerDecompression.FromMediaType(blob.MediaType)
+            ?? throw new UnsupportedImageException($"layer {digest} has media type {blob.MediaType}, which is not a layer");
+        await global.WaitAsync(cancellationToken);
+        var directory = images.Snapshots.CreateUnpackDirectory();
+        try
+        {
+            slot.State = LayerState.Downloading;
+            await using var body = await source.OpenBlobAsync(blob, cancellationToken);
+            await using var writer = images.Content.Exists(digest) ? null : images.Content.Create();
+            await using var counted = new ProgressStream(body, writer?.Stream, read =>
+            {
+                slot.Add(read);
+                watchdog.Touch();
+            });
+            await using var layer = LayerStream.Open(counted, digest, blob.Size, diffId, compression, options.LayerLimits, leaveOpen: true);
+            var limits = new UnpackLimits { MaxBytes = FreeBytes() };
+            var result = await new LayerUnpacker(limits).UnpackAsync(layer, directory, cancellationToken);
+            slot.State = LayerState.Verifying;
+            if (writer is not null)
+            {
+                await writer.CommitAsync(digest, cancellationToken);
+            }
+
+            images.Snapshots.Commit(directory, name);
+            slot.State = LayerState.Done;
+            Log.LayerUnpacked(logger, source.Description, digest, result.BytesWritten, result.Entries);
+            return new Snapshot(name, diffId, result.BytesWritten, result.Entries);
+        }
+        catch
+        {
+            SnapshotStore.Delete(directory);
+            throw;
+        }
+        finally
+        {
+            global.Release();
+        }
+    }
+
+    /// <summary>Reads a config or manifest blob whole, checking size cap, digest and length.</summary>
+    internal static async Task<ReadOnlyMemory<byte>> ReadSmallBlobAsync(
+        IImageSource source, Descriptor descriptor, int maxBytes, StallWatchdog? watchdog, CancellationToken cancellationToken)
+    {
+        var digest = Digest.Parse(descriptor.Digest);
+        if (descriptor.Size < 0 || descriptor.Size > maxBytes)
+        {
+            throw new SizeLimitExceededException($"Blob {digest}", maxBytes);
+        }
+
+        await using var body = await source.OpenBlobAsync(descriptor, cancellationToken);
+        await using var verified = new VerifyingStream(body, digest, descriptor.Size, leaveOpen: true);
+        var buffer = new byte[descriptor.Size];
+        await verified.ReadExactlyAsync(buffer, cancellationToken);
+        watchdog?.Touch();
+        await verified.VerifyToEndAsync(cancellationToken);
+        return buffer;
+    }
+
+    private async Task WriteDocumentsAsync(ResolvedImage resolved, Digest configDigest, ReadOnlyMemory<byte> config, CancellationToken cancellationToken)
+    {
+        if (resolved.Index is { } index)
+        {
+            await images.Content.WriteAsync(index.Digest, index.Bytes, cancellationToken);
+        }
+
+        await images.Content.WriteAsync(resolved.Manifest.Digest, resolved.Manifest.Bytes, cancellationToken);
+        await images.Content.WriteAsync(configDigest, config, cancellationToken);
+    }
+
+    // The unpack may use what is free minus the reserve; a layer that needs more fails cleanly before the disk fills.
+    private long FreeBytes()
+    {
+        try
+        {
+            var free = new DriveInfo(images.Snapshots.Root).AvailableFreeSpace;
+            return Math.Max(0, free - options.DiskReserveBytes);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return options.LayerLimits.MaxUncompressedBytes;
+        }
+    }
+
+    /// <summary>Log messages of the pull path.</summary>
+    private static partial class Log
+    {
+        [LoggerMessage(Level = LogLevel.Debug, Message = "layer {Digest} from {Image} unpacked: {Bytes} bytes, {Entries} entries")]
+        public static partial void LayerUnpacked(ILogger logger, string image, Digest digest, long bytes, long entries);
+
+        [LoggerMessage(Level = LogLevel.Information, Message = "image {Image} recorded as {Digest} ({Layers} layers)")]
+        public static partial void ImageRecorded(ILogger logger, IReadOnlyList<string> image, string digest, int layers);
+    }
+}

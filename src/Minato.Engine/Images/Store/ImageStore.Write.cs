@@ -1,0 +1,183 @@
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using Minato.Engine.Images.Snapshots;
+
+namespace Minato.Engine.Images.Store;
+
+/// <summary>The writing half of <see cref="ImageStore"/>: recording and removing images.</summary>
+public sealed partial class ImageStore
+{
+    /// <summary>
+    /// Records <paramref name="image"/> with its snapshots and <paramref name="imageNames"/> in one transaction. A name
+    /// held by another image moves to this one (a tag pulled again). The snapshot directories and blobs must be
+    /// committed and synced already.
+    /// </summary>
+    public async Task<ImageRecord> CommitAsync(
+        ImageRecord image, IReadOnlyList<Snapshot> layers, IReadOnlyList<string> imageNames, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            using var connection = store.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, transaction, """
+                INSERT INTO images (id, created_at, document) VALUES ($id, $created, $doc)
+                ON CONFLICT (id) DO UPDATE SET document = excluded.document;
+                """, ("$id", image.Id), ("$created", image.RecordedAt),
+                ("$doc", JsonSerializer.Serialize(image, ImageJsonContext.Default.ImageRecord)));
+            foreach (var layer in layers)
+            {
+                Execute(connection, transaction, """
+                    INSERT OR IGNORE INTO snapshots (name, diff_id, bytes, inodes, created_at) VALUES ($name, $diff, $bytes, $inodes, $created);
+                    INSERT OR IGNORE INTO image_snapshots (image_id, snapshot) VALUES ($id, $name);
+                    """, ("$name", layer.Name), ("$diff", layer.DiffId.ToString()), ("$bytes", layer.Bytes),
+                    ("$inodes", layer.Inodes), ("$created", image.RecordedAt), ("$id", image.Id));
+            }
+
+            foreach (var blob in image.Blobs.Distinct(StringComparer.Ordinal))
+            {
+                Execute(connection, transaction, "INSERT OR IGNORE INTO image_blobs (image_id, digest) VALUES ($id, $digest);",
+                    ("$id", image.Id), ("$digest", blob));
+            }
+
+            foreach (var name in imageNames)
+            {
+                Execute(connection, transaction, "INSERT OR REPLACE INTO image_names (name, image_id, kind) VALUES ($name, $id, $kind);",
+                    ("$name", name), ("$id", image.Id), ("$kind", name.Contains('@', StringComparison.Ordinal) ? "digest" : "tag"));
+            }
+
+            transaction.Commit();
+            lock (sync)
+            {
+                byId[image.Id] = image;
+                foreach (var layer in layers)
+                {
+                    snapshots.TryAdd(layer.Name, layer);
+                }
+
+                foreach (var name in imageNames)
+                {
+                    names[name] = image.Id;
+                }
+
+                return WithNames(image);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Removes the image and every name pointing to it, then deletes the snapshots and blobs no other image uses and
+    /// no pull holds. Returns false when there was no such image.
+    /// </summary>
+    public async Task<bool> RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        List<string> trash;
+        try
+        {
+            lock (sync)
+            {
+                if (!byId.ContainsKey(id))
+                {
+                    return false;
+                }
+            }
+
+            using var connection = store.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, transaction, "DELETE FROM images WHERE id = $id;", ("$id", id));
+            var orphanSnapshots = Query(connection, "SELECT name FROM snapshots WHERE name NOT IN (SELECT snapshot FROM image_snapshots);",
+                r => r.GetString(0), transaction).Where(n => !IsLeased(n)).ToList();
+            foreach (var name in orphanSnapshots)
+            {
+                Execute(connection, transaction, "DELETE FROM snapshots WHERE name = $name;", ("$name", name));
+            }
+
+            var stillUsed = Query(connection, "SELECT DISTINCT digest FROM image_blobs;", r => r.GetString(0), transaction).ToHashSet(StringComparer.Ordinal);
+            var orphanBlobs = byId[id].Blobs.Where(b => !stillUsed.Contains(b) && !IsLeased(b)).Distinct(StringComparer.Ordinal).ToList();
+            transaction.Commit();
+            lock (sync)
+            {
+                byId.Remove(id);
+                foreach (var name in names.Where(n => n.Value == id).Select(n => n.Key).ToList())
+                {
+                    names.Remove(name);
+                }
+
+                foreach (var name in orphanSnapshots)
+                {
+                    snapshots.Remove(name);
+                }
+            }
+
+            foreach (var blob in orphanBlobs)
+            {
+                Content.Delete(Digest.Parse(blob));
+            }
+
+            // Moved aside under the gate, so a pull starting now unpacks afresh instead of finding a dying directory.
+            trash = [.. orphanSnapshots.Select(Snapshots.MoveAside)];
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        foreach (var path in trash)
+        {
+            SnapshotStore.Delete(path);
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Deletes snapshot directories a failed pull committed, unless an image records them or another pull holds them
+    /// (the caller's own lease is still held, so one lease is the caller's).
+    /// </summary>
+    public async Task DiscardUnrecordedAsync(IReadOnlyList<string> snapshotNames)
+    {
+        if (snapshotNames.Count == 0)
+        {
+            return;
+        }
+
+        List<string> trash = [];
+        await gate.WaitAsync(CancellationToken.None);
+        try
+        {
+            lock (sync)
+            {
+                trash.AddRange(snapshotNames.Where(n => !snapshots.ContainsKey(n) && leases.GetValueOrDefault(n) <= 1));
+            }
+
+            trash = [.. trash.Select(Snapshots.MoveAside)];
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        foreach (var path in trash)
+        {
+            SnapshotStore.Delete(path);
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value);
+        }
+
+        command.ExecuteNonQuery();
+    }
+}
