@@ -59,6 +59,15 @@ internal sealed class BenchImages : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _registry.DisposeAsync();
 
+    /// <summary>How many layer or config blobs of <paramref name="reference"/>'s repository the registry has served so far,
+    /// from its access log: a cold pull must fetch every one of them again.</summary>
+    public int BlobFetches(string reference)
+    {
+        var repository = reference[(reference.IndexOf('/', StringComparison.Ordinal) + 1)..reference.LastIndexOf(':')];
+        var marker = $"\"GET /v2/{repository}/blobs/sha256:";
+        return _registry.Log.Split('\n').Count(line => line.Contains(marker, StringComparison.Ordinal));
+    }
+
     /// <summary>Like <see cref="TestImageRecipes.Large"/> with zstd layers: same generated files, so gzip and zstd pulls
     /// move the same data.</summary>
     private static TestImageRecipe LargeZstd(long uncompressedBytes, int layers)
