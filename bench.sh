@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Benchmarks Minato against Debian's containerd on this machine, in the same run, as root:
+#   ./bench.sh            full comparison; writes bench/results/<date>/ and bench/results/latest.md
+#   ./bench.sh --quick    smoke run into a temp dir (nothing under bench/results changes)
+# Any further arguments go to `minato-bench run` (see `minato-bench run --help`).
+# Run it on an otherwise idle machine: other builds or tests running meanwhile skew the numbers.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+if [ "$(id -u)" != 0 ]; then
+  echo "bench.sh: run as root (both runtimes manage namespaces, mounts and cgroups)" >&2
+  exit 1
+fi
+
+# Minato's own packages (runtimes, CNI plugins, registry, skopeo, busybox), then the comparison target. containerd is
+# started by the bench with its own config, socket and dirs; a system containerd, if one runs, is left alone.
+./setup.sh --deps
+if ! dpkg-query -W -f='${Status}' containerd 2>/dev/null | grep -q 'install ok installed'; then
+  echo "==> installing containerd (the comparison target)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends containerd >/dev/null
+fi
+
+echo "==> building (Release)"
+dotnet build bench/Minato.Bench/Minato.Bench.csproj -c Release --nologo -v quiet
+
+bench=bench/Minato.Bench/bin/Release/net10.0/minato-bench
+if [ "${1:-}" = "--quick" ]; then
+  shift
+  exec "$bench" run --quick --out "$(mktemp -d /tmp/minato-bench-quick.XXXXXX)" "$@"
+fi
+
+exec "$bench" run --out "bench/results/$(date -u +%Y-%m-%d)" --latest bench/results/latest.md "$@"
