@@ -113,15 +113,15 @@ public static partial class ContainerCgroup
         return unified.OrderBy(p => p.Key, StringComparer.Ordinal).ToDictionary(StringComparer.Ordinal);
     }
 
-    [GeneratedRegex(@"^[A-Za-z0-9_.\-\\:@]+\.slice$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_.\-\\@]+\.slice\z")]
     private static partial Regex SliceName();
 
-    [GeneratedRegex(@"^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*$")]
+    [GeneratedRegex(@"^[0-9]+(-[0-9]+)?(,[0-9]+(-[0-9]+)?)*\z")]
     private static partial Regex CpuListFormat();
 
-    [GeneratedRegex(@"^[0-9]+[KMGT]B$")]
+    [GeneratedRegex(@"^[0-9]+[KMGT]B\z")]
     private static partial Regex PageSize();
 
-    [GeneratedRegex(@"^[a-z][a-z0-9_]*\.[A-Za-z0-9_.]+$")]
+    [GeneratedRegex(@"^[a-z][a-z0-9_]*\.[A-Za-z0-9_.]+\z")]
     private static partial Regex UnifiedKey();
 }

@@ -76,6 +76,6 @@ public sealed partial class ContainerSpecBuilder(ContainerSpecOptions options, I
         return new ContainerSpec(spec, directories, mounts.RelabelPaths, ContainerProcess.StopSignal(config, image), user);
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}\z")]
     private static partial Regex ContainerId();
 }

@@ -24,30 +24,42 @@ public sealed class HostDevices : IHostDevices
     public HostDevice? Find(string path)
     {
         var target = new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path;
-        using var root = RootedDirectory.Open("/");
-        return root.GetStatus(target.TrimStart('/')) is { } status ? ToDevice(path, status) : null;
+        return Status(target) is { } status ? ToDevice(path, status) : null;
     }
 
     public IReadOnlyList<HostDevice> All()
     {
-        using var root = RootedDirectory.Open("/");
         var devices = new List<HostDevice>();
-        Walk(root, "/dev", devices);
+        Walk("/dev", devices);
         return devices;
     }
 
-    private static void Walk(RootedDirectory root, string directory, List<HostDevice> devices)
+    /// <summary>The entry itself (a symlink is not followed); its parent is opened directly because /dev and the
+    /// filesystems below it are separate mounts, which a rooted lookup from '/' refuses to cross.</summary>
+    private static FileStatus? Status(string path)
+    {
+        var parent = System.IO.Path.GetDirectoryName(path);
+        if (parent is null || !Directory.Exists(parent))
+        {
+            return null;
+        }
+
+        using var directory = RootedDirectory.Open(parent);
+        return directory.GetStatus(System.IO.Path.GetFileName(path));
+    }
+
+    private static void Walk(string directory, List<HostDevice> devices)
     {
         foreach (var entry in Directory.EnumerateFileSystemEntries(directory).Order(StringComparer.Ordinal))
         {
-            if (entry == "/dev/console" || root.GetStatus(entry.TrimStart('/')) is not { } status)
+            if (entry == "/dev/console" || Status(entry) is not { } status)
             {
                 continue;
             }
 
             if (status.IsDirectory && !SkippedDirectories.Contains(entry))
             {
-                Walk(root, entry, devices);
+                Walk(entry, devices);
             }
             else if (ToDevice(entry, status) is { } device)
             {
