@@ -1,0 +1,122 @@
+using Minato.Cri.Pods;
+using Minato.Engine.Errors;
+using Minato.Engine.Oci.Spec;
+
+namespace Minato.Cri.Containers;
+
+/// <summary>The mounts of a container: the standard kernel filesystems, the pod's files and the CRI bind mounts.</summary>
+/// <param name="Mounts">In mount order: a parent destination always before the paths below it.</param>
+/// <param name="RootfsPropagation">rshared or rslave when a CRI mount needs it, else null (the runtime's default).</param>
+/// <param name="Volumes">Image VOLUME paths (relative, clean) to create inside the container's own layer.</param>
+/// <param name="RelabelPaths">Host paths of mounts that asked for an SELinux relabel.</param>
+public sealed record ContainerMountPlan(
+    IReadOnlyList<SpecMount> Mounts,
+    string? RootfsPropagation,
+    IReadOnlyList<string> Volumes,
+    IReadOnlyList<string> RelabelPaths);
+
+/// <summary>Builds <see cref="ContainerMountPlan"/>; a CRI mount at a standard destination replaces the standard one.</summary>
+public static class ContainerMounts
+{
+    private static readonly string[] KernelOptions = ["nosuid", "noexec", "nodev"];
+
+    public static ContainerMountPlan Build(ContainerConfig config, PodSandbox sandbox, ImageRuntimeConfig image)
+    {
+        var security = config.Security;
+        var byDestination = new Dictionary<string, SpecMount>(StringComparer.Ordinal);
+        foreach (var mount in Standard(security.Privileged))
+        {
+            byDestination[mount.Destination] = mount;
+        }
+
+        byDestination["/dev/shm"] = Shm(sandbox);
+        var access = security.ReadonlyRootfs ? "ro" : "rw";
+        foreach (var file in new[] { "hostname", "hosts", "resolv.conf" })
+        {
+            byDestination["/etc/" + file] = Bind("/etc/" + file, Path.Combine(sandbox.Directory, file), "rprivate", access);
+        }
+
+        string? propagation = null;
+        var relabel = new List<string>();
+        foreach (var mount in config.Mounts)
+        {
+            var destination = SpecValues.ContainerPath("mounts.container_path", mount.ContainerPath);
+            var source = SpecValues.ContainerPath("mounts.host_path", mount.HostPath);
+            if (destination == "/")
+            {
+                throw new InvalidInputException("mounts.container_path must not be /");
+            }
+
+            var (mode, needs) = mount.Propagation switch
+            {
+                MountPropagation.Bidirectional => ("rshared", "rshared"),
+                MountPropagation.HostToContainer => ("rslave", "rslave"),
+                _ => ("rprivate", null),
+            };
+            propagation = propagation == "rshared" ? propagation : needs ?? propagation;
+            byDestination[destination] = Bind(destination, source, mode, mount.Readonly ? "ro" : "rw");
+            if (mount.SelinuxRelabel)
+            {
+                relabel.Add(source);
+            }
+        }
+
+        // Stable sort by depth: a parent is mounted before anything below it, in request order otherwise.
+        var mounts = byDestination.Values.OrderBy(m => m.Destination.Count(c => c == '/')).ToList();
+        return new ContainerMountPlan(mounts, propagation, Volumes(image, byDestination.Keys), relabel);
+    }
+
+    /// <summary>Image VOLUMEs stay in the container's own writable layer: no host directory is mounted or copied, so a
+    /// VOLUME that is a symlink (even to '/') resolves inside the rootfs only. Kernel filesystems are refused.</summary>
+    private static List<string> Volumes(ImageRuntimeConfig image, IEnumerable<string> mounted)
+    {
+        var destinations = mounted.ToList();
+        var volumes = new List<string>();
+        foreach (var declared in image.Volumes)
+        {
+            var path = SpecValues.ContainerPath("image VOLUME", declared.StartsWith('/') ? declared : "/" + declared);
+            if (path == "/" || SpecValues.IsUnder(path, "/proc") || SpecValues.IsUnder(path, "/sys"))
+            {
+                throw new InvalidInputException($"image VOLUME \"{declared}\" is not allowed (/, /proc and /sys belong to the runtime)");
+            }
+
+            if (!destinations.Any(d => SpecValues.IsUnder(path, d)))
+            {
+                volumes.Add(path[1..]);
+            }
+        }
+
+        return volumes;
+    }
+
+    private static IEnumerable<SpecMount> Standard(bool privileged)
+    {
+        var sysAccess = privileged ? "rw" : "ro";
+        yield return Kernel("/proc", "proc", KernelOptions);
+        yield return Kernel("/dev", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]);
+        yield return Kernel("/dev/pts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
+        yield return Kernel("/dev/mqueue", "mqueue", KernelOptions);
+        yield return Kernel("/sys", "sysfs", [.. KernelOptions, sysAccess]);
+        yield return Kernel("/sys/fs/cgroup", "cgroup", [.. KernelOptions, "relatime", sysAccess]);
+    }
+
+    /// <summary>The pod's shm when it has a private IPC namespace; the host's for host-IPC pods (sharing memory with host
+    /// processes is what host IPC is for, as containerd and CRI-O do); otherwise a private tmpfs.</summary>
+    private static SpecMount Shm(PodSandbox sandbox)
+    {
+        if (sandbox.ShmPath is { } shm)
+        {
+            return Bind("/dev/shm", shm, "rprivate", "rw");
+        }
+
+        return sandbox.Config.Namespaces.Ipc == NamespaceMode.Node
+            ? Bind("/dev/shm", "/dev/shm", "rprivate", "rw")
+            : Kernel("/dev/shm", "tmpfs", [.. KernelOptions, "mode=1777", "size=65536k"]);
+    }
+
+    private static SpecMount Kernel(string destination, string type, IReadOnlyList<string> options) =>
+        new() { Destination = destination, Type = type, Source = type, Options = options };
+
+    private static SpecMount Bind(string destination, string source, string propagation, string access) =>
+        new() { Destination = destination, Type = "bind", Source = source, Options = ["rbind", propagation, access] };
+}

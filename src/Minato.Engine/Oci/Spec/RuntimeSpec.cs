@@ -1,0 +1,96 @@
+using System.Text.Json.Serialization;
+
+namespace Minato.Engine.Oci.Spec;
+
+/// <summary>An OCI runtime bundle's <c>config.json</c> (runtime-spec 1.2, Linux parts only).</summary>
+/// <remarks>Null members are left out of the JSON: the spec gives an absent field its own meaning (often "inherit").</remarks>
+public sealed record RuntimeSpec
+{
+    /// <summary>The runtime-spec version this model follows.</summary>
+    public const string Version = "1.2.0";
+
+    public string OciVersion { get; init; } = Version;
+
+    public required SpecRoot Root { get; init; }
+
+    public required SpecProcess Process { get; init; }
+
+    public string? Hostname { get; init; }
+
+    public IReadOnlyList<SpecMount>? Mounts { get; init; }
+
+    public required LinuxSpec Linux { get; init; }
+
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+}
+
+/// <summary>The container's root filesystem.</summary>
+public sealed record SpecRoot(string Path, bool? Readonly = null);
+
+/// <summary>The container's init process.</summary>
+public sealed record SpecProcess
+{
+    public bool? Terminal { get; init; }
+
+    public required SpecUser User { get; init; }
+
+    public required IReadOnlyList<string> Args { get; init; }
+
+    public IReadOnlyList<string>? Env { get; init; }
+
+    public required string Cwd { get; init; }
+
+    public SpecCapabilities? Capabilities { get; init; }
+
+    public IReadOnlyList<SpecRlimit>? Rlimits { get; init; }
+
+    public bool? NoNewPrivileges { get; init; }
+
+    public string? ApparmorProfile { get; init; }
+
+    public int? OomScoreAdj { get; init; }
+}
+
+/// <summary>The ids the process runs as.</summary>
+public sealed record SpecUser
+{
+    public uint Uid { get; init; }
+
+    public uint Gid { get; init; }
+
+    public uint? Umask { get; init; }
+
+    public IReadOnlyList<uint>? AdditionalGids { get; init; }
+}
+
+/// <summary>The five capability sets, as <c>CAP_*</c> names.</summary>
+public sealed record SpecCapabilities(
+    IReadOnlyList<string> Bounding,
+    IReadOnlyList<string> Effective,
+    IReadOnlyList<string> Inheritable,
+    IReadOnlyList<string> Permitted,
+    IReadOnlyList<string> Ambient);
+
+/// <summary>One resource limit (setrlimit), e.g. <c>RLIMIT_NOFILE</c>.</summary>
+public sealed record SpecRlimit(string Type, ulong Hard, ulong Soft);
+
+/// <summary>One mount in the container's mount namespace.</summary>
+public sealed record SpecMount
+{
+    public required string Destination { get; init; }
+
+    public string? Type { get; init; }
+
+    public string? Source { get; init; }
+
+    public IReadOnlyList<string>? Options { get; init; }
+}
+
+/// <summary>Source-generated JSON for <see cref="RuntimeSpec"/> and seccomp profiles; names as the runtime-spec spells them.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    WriteIndented = true)]
+[JsonSerializable(typeof(RuntimeSpec))]
+[JsonSerializable(typeof(LinuxSeccomp))]
+public sealed partial class RuntimeSpecJsonContext : JsonSerializerContext;
