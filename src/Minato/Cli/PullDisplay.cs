@@ -65,8 +65,10 @@ internal sealed class PullDisplay
 
     private string Line(LayerEvent layer)
     {
-        var bar = layer.Size <= 0 ? "" : new string('#', (int)(20 * Math.Min(1, (double)layer.Bytes / layer.Size))).PadRight(20, '.');
-        return $"{Short(layer.Digest),-14} {Bytes(layer.Bytes),10} / {Bytes(layer.Size),-10} [{bar}] {Describe(layer.State)}";
+        // A layer already on disk is complete, though nothing was downloaded for it.
+        var have = layer.State == "AlreadyExists" ? layer.Size : layer.Bytes;
+        var bar = layer.Size <= 0 ? "" : new string('#', (int)(20 * Math.Min(1, (double)have / layer.Size))).PadRight(20, '.');
+        return $"{Short(layer.Digest),-14} {Bytes(have),10} / {Bytes(layer.Size),-10} [{bar}] {Describe(layer.State)}";
     }
 
     private string Rate(long bytes) => $"{Bytes((long)(bytes / Math.Max(clock.Elapsed.TotalSeconds, 0.001)))}/s";
