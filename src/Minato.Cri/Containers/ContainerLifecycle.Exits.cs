@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+
+namespace Minato.Cri.Containers;
+
+/// <summary>Exits: conmon's exit files, watched with inotify, folded into the records; and recovery at start.</summary>
+public sealed partial class ContainerLifecycle
+{
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _exitWaiters = new(StringComparer.Ordinal);
+    private FileSystemWatcher? _watcher;
+
+    /// <summary>Watches the exit directory, then undoes half-done creates and picks up exits that happened while the daemon was down.</summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(options.Conmon.ExitDirectory);
+        _watcher = new FileSystemWatcher(options.Conmon.ExitDirectory) { IncludeSubdirectories = false, InternalBufferSize = 64 * 1024 };
+        _watcher.Created += (_, e) => OnExitFile(e.Name);
+        _watcher.Changed += (_, e) => OnExitFile(e.Name);
+        _watcher.Renamed += (_, e) => OnExitFile(e.Name);
+        _watcher.Error += (_, _) => OnOverflow();
+        _watcher.EnableRaisingEvents = true;
+        foreach (var record in store.All.ToList())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (record.Phase == ContainerPhase.Creating)
+            {
+                await RollBackAsync(record.Id, new InvalidOperationException("the daemon stopped while it was being created"));
+            }
+            else
+            {
+                Reconcile(record);
+            }
+        }
+    }
+
+    public void Dispose() => _watcher?.Dispose();
+
+    /// <summary>The record with its exit folded in when conmon has written one; otherwise unchanged.</summary>
+    private ContainerRecord Reconcile(ContainerRecord record)
+    {
+        if (record.Phase is not (ContainerPhase.Created or ContainerPhase.Running) || ReadExitCode(record.Id) is not { } code)
+        {
+            return record;
+        }
+
+        // A record removed meanwhile must not come back.
+        if (store.Get(record.Id) is not { Phase: ContainerPhase.Created or ContainerPhase.Running } current)
+        {
+            return store.Get(record.Id) ?? record;
+        }
+
+        var finished = File.GetLastWriteTimeUtc(options.ExitFile(record.Id));
+        var reason = File.Exists(Path.Combine(current.BundleDirectory, "oom")) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+        var exited = current with
+        {
+            Phase = ContainerPhase.Exited,
+            ExitCode = code,
+            Reason = reason,
+            // File times are coarser than the clock; never report a finish before the start.
+            FinishedAt = Math.Max(current.StartedAt, Nanoseconds(new DateTimeOffset(finished, TimeSpan.Zero))),
+        };
+        try
+        {
+            exited = store.Update(exited);
+        }
+        catch (Engine.Errors.NotFoundException)
+        {
+            return exited;
+        }
+
+        ContainerLog.Exited(logger, record.Id, code, reason);
+        return exited;
+    }
+
+    /// <summary>conmon's exit code for the container, or null while it has written none (or only part of one).</summary>
+    private int? ReadExitCode(string id)
+    {
+        try
+        {
+            var text = File.ReadAllText(options.ExitFile(id)).Trim();
+            return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>True once the container's exit file holds a code, false when <paramref name="timeout"/> passed first.</summary>
+    private async Task<bool> WaitForExitAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow() + timeout;
+        while (true)
+        {
+            var waiter = _exitWaiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+
+            // Checked after registering, so an exit written in between is not missed.
+            if (ReadExitCode(id) is not null)
+            {
+                return true;
+            }
+
+            var left = deadline - time.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                return false;
+            }
+
+            try
+            {
+                await waiter.Task.WaitAsync(left, time, cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+                return ReadExitCode(id) is not null;
+            }
+        }
+    }
+
+    private void OnExitFile(string? name)
+    {
+        if (name is null)
+        {
+            return;
+        }
+
+        if (_exitWaiters.TryRemove(name, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+
+        if (store.Get(name) is { } record)
+        {
+            Reconcile(record);
+        }
+    }
+
+    /// <summary>Events were lost: wake every waiter (they re-read their file) and re-read every running container.</summary>
+    private void OnOverflow()
+    {
+        ContainerLog.WatchOverflow(logger);
+        foreach (var id in _exitWaiters.Keys.ToList())
+        {
+            OnExitFile(id);
+        }
+
+        foreach (var record in store.All.ToList())
+        {
+            Reconcile(record);
+        }
+    }
+}
