@@ -7,6 +7,7 @@ namespace Minato.Cri.Containers;
 public sealed partial class ContainerLifecycle
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _exitWaiters = new(StringComparer.Ordinal);
+    private readonly Lock _stateLock = new();
     private FileSystemWatcher? _watcher;
 
     /// <summary>Watches the exit directory, then undoes half-done creates and picks up exits that happened while the daemon was down.</summary>
@@ -43,32 +44,38 @@ public sealed partial class ContainerLifecycle
             return record;
         }
 
-        // A record removed meanwhile must not come back.
-        if (store.Get(record.Id) is not { Phase: ContainerPhase.Created or ContainerPhase.Running } current)
+        ContainerRecord exited;
+        lock (_stateLock)
         {
-            return store.Get(record.Id) ?? record;
+            // Re-read under the lock: the watch, a status call and StartContainer may all fold in the same exit.
+            if (store.Get(record.Id) is not { Phase: ContainerPhase.Created or ContainerPhase.Running } current)
+            {
+                return store.Get(record.Id) ?? record;
+            }
+
+            var finished = File.GetLastWriteTimeUtc(options.ExitFile(record.Id));
+            var reason = File.Exists(Path.Combine(current.BundleDirectory, "oom")) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+            exited = current with
+            {
+                Phase = ContainerPhase.Exited,
+                ExitCode = code,
+                Reason = reason,
+
+                // File times are coarser than the clock; never report a finish before the start.
+                FinishedAt = Math.Max(current.StartedAt, Nanoseconds(new DateTimeOffset(finished, TimeSpan.Zero))),
+            };
+            try
+            {
+                exited = store.Update(exited);
+            }
+            catch (Engine.Errors.NotFoundException)
+            {
+                // Removed meanwhile; it must not come back.
+                return exited;
+            }
         }
 
-        var finished = File.GetLastWriteTimeUtc(options.ExitFile(record.Id));
-        var reason = File.Exists(Path.Combine(current.BundleDirectory, "oom")) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
-        var exited = current with
-        {
-            Phase = ContainerPhase.Exited,
-            ExitCode = code,
-            Reason = reason,
-            // File times are coarser than the clock; never report a finish before the start.
-            FinishedAt = Math.Max(current.StartedAt, Nanoseconds(new DateTimeOffset(finished, TimeSpan.Zero))),
-        };
-        try
-        {
-            exited = store.Update(exited);
-        }
-        catch (Engine.Errors.NotFoundException)
-        {
-            return exited;
-        }
-
-        ContainerLog.Exited(logger, record.Id, code, reason);
+        ContainerLog.Exited(logger, record.Id, code, exited.Reason);
         return exited;
     }
 

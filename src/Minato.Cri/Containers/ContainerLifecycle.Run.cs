@@ -27,8 +27,16 @@ public sealed partial class ContainerLifecycle
             var startedAt = Nanoseconds(time.GetUtcNow());
             await Cli(record).StartAsync(record.Id, cancellationToken);
 
-            // A process that exits at once may already have its exit file: Reconcile keeps the exit, not this phase.
-            Reconcile(store.Update(record with { Phase = ContainerPhase.Running, StartedAt = startedAt }));
+            // A process that exits at once may already be folded in as exited by the exit watch: keep that phase.
+            lock (_stateLock)
+            {
+                var current = store.Get(record.Id) ?? throw new NotFoundException($"container {record.Id} not found");
+                record = store.Update(current.Phase == ContainerPhase.Created
+                    ? current with { Phase = ContainerPhase.Running, StartedAt = startedAt }
+                    : current with { StartedAt = startedAt, FinishedAt = Math.Max(current.FinishedAt, startedAt) });
+            }
+
+            Reconcile(record);
             ContainerLog.Started(logger, record.Id);
         }
         finally
