@@ -156,6 +156,42 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
         Assert.Empty((await Runtime.ListContainersAsync(new ListContainersRequest())).Containers);
     }
 
+    [Fact]
+    public async Task CreateContainer_RuntimeRefusesTheCommand_UnknownWithItsMessageAndNothingLeft()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await CreateAsync(podId, pod, "broken", "/no/such/binary"));
+
+        Assert.Equal(StatusCode.Unknown, error.StatusCode);
+        Assert.Contains("/no/such/binary", error.Status.Detail, StringComparison.Ordinal);
+        Assert.Empty((await Runtime.ListContainersAsync(new ListContainersRequest())).Containers);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_daemon.State, "containers")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_daemon.Root, "containers")));
+        Assert.DoesNotContain(Path.Combine(_daemon.State, "containers"), File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
+
+        // The same name works once the failed attempt is gone.
+        Assert.Matches("^[0-9a-f]{64}$", await CreateAsync(podId, pod, "broken", "true"));
+    }
+
+    [Fact]
+    public async Task RemoveImage_UsedByAContainer_IsRefusedUntilTheContainerIsRemoved()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "user", "true");
+
+        var error = await Assert.ThrowsAsync<RpcException>(async () =>
+            await _daemon.Images.RemoveImageAsync(new RemoveImageRequest { Image = new ImageSpec { Image = _image } }));
+        await Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
+        await _daemon.Images.RemoveImageAsync(new RemoveImageRequest { Image = new ImageSpec { Image = _image } });
+
+        Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
+        Assert.Contains(id, error.Status.Detail, StringComparison.Ordinal);
+        Assert.Null((await _daemon.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = _image } })).Image);
+    }
+
     private async Task<string> RunPodAsync(PodSandboxConfig config)
     {
         _logDirectories.Add(config.LogDirectory);
