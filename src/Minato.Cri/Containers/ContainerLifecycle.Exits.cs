@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Minato.Engine.Oci;
 
 namespace Minato.Cri.Containers;
 
@@ -7,6 +8,9 @@ namespace Minato.Cri.Containers;
 public sealed partial class ContainerLifecycle
 {
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _exitWaiters = new(StringComparer.Ordinal);
+    /// <summary>The exit code reported when the real one was never recorded (containerd's choice too).</summary>
+    private const int UnknownExitCode = 255;
+
     private readonly Lock _stateLock = new();
     private FileSystemWatcher? _watcher;
 
@@ -27,11 +31,58 @@ public sealed partial class ContainerLifecycle
             {
                 await RollBackAsync(record.Id, new InvalidOperationException("the daemon stopped while it was being created"));
             }
-            else
+            else if (Reconcile(record) is { Phase: ContainerPhase.Created or ContainerPhase.Running } live && !MonitorAlive(live))
             {
-                Reconcile(record);
+                await MarkMonitorLostAsync(live, cancellationToken);
             }
         }
+    }
+
+    /// <summary>True while the container's conmon runs (its pid file names a live process called conmon).</summary>
+    private static bool MonitorAlive(ContainerRecord record)
+    {
+        try
+        {
+            var pid = File.ReadAllText(Path.Combine(record.BundleDirectory, "conmon.pid")).Trim();
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "conmon";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Without its conmon (killed, or the state directory lost in a reboot) nobody will write the exit file:
+    /// make sure the process is gone and report the container exited with an unknown code, as containerd does.
+    /// </summary>
+    private async Task MarkMonitorLostAsync(ContainerRecord record, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Cli(record).KillAsync(record.Id, SigKill, all: false, cancellationToken);
+        }
+        catch (Exception e) when (e is OciRuntimeException or Engine.Errors.PreconditionException)
+        {
+            ContainerLog.SignalFailed(logger, record.Id, SigKill, e.Message);
+        }
+
+        lock (_stateLock)
+        {
+            if (store.Get(record.Id) is { Phase: ContainerPhase.Created or ContainerPhase.Running } current)
+            {
+                store.Update(current with
+                {
+                    Phase = ContainerPhase.Exited,
+                    ExitCode = UnknownExitCode,
+                    Reason = "Error",
+                    Message = "the container's monitor (conmon) was gone when the daemon started; its exit code is unknown",
+                    FinishedAt = Math.Max(current.StartedAt, Nanoseconds(time.GetUtcNow())),
+                });
+            }
+        }
+
+        ContainerLog.Exited(logger, record.Id, UnknownExitCode, "monitor lost");
     }
 
     public void Dispose() => _watcher?.Dispose();

@@ -83,6 +83,35 @@ public sealed class ContainerRecoveryTests : IAsyncLifetime
         Assert.Equal(ContainerState.ContainerExited, (await second.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = keeper })).Status.State);
     }
 
+    [Fact]
+    public async Task MonitorKilledWhileDaemonDown_ContainerIsExitedWithAnUnknownCodeAndNoProcessLeft()
+    {
+        string id;
+        int pid;
+        await using (var first = await StartAsync())
+        {
+            var image = $"{_registry.Host}/library/busybox:1.36";
+            await first.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image } });
+            var podId = (await first.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+            id = await RunAsync(first, podId, image, "orphan", "sleep", "600");
+            pid = await PidAsync(first, id);
+            var conmon = int.Parse(File.ReadAllText(Path.Combine(first.State, "containers", id, "conmon.pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            ProcessSignals.Send(first.ProcessId, ProcessSignals.SigKill);
+            await first.StopAsync(TimeSpan.FromSeconds(30));
+            ProcessSignals.Send(conmon, ProcessSignals.SigKill);
+            await WaitUntilAsync(() => !Directory.Exists($"/proc/{conmon}"));
+        }
+
+        await using var second = await StartAsync();
+
+        var status = (await second.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id })).Status;
+        Assert.Equal(ContainerState.ContainerExited, status.State);
+        Assert.Equal(255, status.ExitCode);
+        Assert.Contains("conmon", status.Message, StringComparison.Ordinal);
+        await WaitUntilAsync(() => !File.Exists($"/proc/{pid}/cmdline") || File.ReadAllText($"/proc/{pid}/cmdline").Length == 0);
+        await second.Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
+    }
+
     private Task<MinatoDaemon> StartAsync() => MinatoDaemon.StartInAsync(Home, "--cni-config-dir", _network.ConfigDir);
 
     private async Task<string> RunAsync(MinatoDaemon daemon, string podId, string image, string name, params string[] command)
