@@ -69,6 +69,23 @@ internal sealed partial class RuntimeServiceAdapter
         return Task.FromResult(response);
     }
 
+    public override async Task<UpdateContainerResourcesResponse> UpdateContainerResources(UpdateContainerResourcesRequest request, ServerCallContext context)
+    {
+        RequireId(request.ContainerId, "container_id");
+
+        // Only Linux resources apply here; a request with none changes nothing.
+        if (request.Linux is { } linux)
+        {
+            await containers.UpdateResourcesAsync(request.ContainerId, ContainerTranslation.ToCore(linux), context.CancellationToken);
+        }
+        else
+        {
+            containers.Get(request.ContainerId);
+        }
+
+        return new UpdateContainerResourcesResponse();
+    }
+
     private static void RequireId(string id, string field)
     {
         if (string.IsNullOrEmpty(id))
