@@ -86,6 +86,13 @@ internal sealed partial class RuntimeServiceAdapter
         return new UpdateContainerResourcesResponse();
     }
 
+    public override async Task<ReopenContainerLogResponse> ReopenContainerLog(ReopenContainerLogRequest request, ServerCallContext context)
+    {
+        RequireId(request.ContainerId, "container_id");
+        await containers.ReopenLogAsync(request.ContainerId, context.CancellationToken);
+        return new ReopenContainerLogResponse();
+    }
+
     private static void RequireId(string id, string field)
     {
         if (string.IsNullOrEmpty(id))

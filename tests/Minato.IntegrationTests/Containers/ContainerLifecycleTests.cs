@@ -192,39 +192,6 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
         Assert.Null((await _daemon.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = _image } })).Image);
     }
 
-    [Fact]
-    public async Task UpdateContainerResources_RunningContainer_ChangesItsMemoryLimit()
-    {
-        var pod = PodConfigs.Kubelet();
-        var podId = await RunPodAsync(pod);
-        var id = await CreateAsync(podId, pod, "limited", "sleep", "600");
-        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
-        using var info = JsonDocument.Parse((await StatusAsync(id)).Info["info"]);
-        var pid = info.RootElement.GetProperty("pid").GetInt32();
-
-        await Runtime.UpdateContainerResourcesAsync(new UpdateContainerResourcesRequest
-        {
-            ContainerId = id,
-            Linux = new LinuxContainerResources { MemoryLimitInBytes = 96L << 20, CpuShares = 512 },
-        });
-
-        Assert.Equal((96L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), MemoryCgroupFile(pid, "memory.limit_in_bytes"));
-        await Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
-        var error = await Assert.ThrowsAsync<RpcException>(async () => await Runtime.UpdateContainerResourcesAsync(
-            new UpdateContainerResourcesRequest { ContainerId = id, Linux = new LinuxContainerResources() }));
-        Assert.Equal(StatusCode.NotFound, error.StatusCode);
-    }
-
-    /// <summary>A file of the process's cgroup in the v1 memory hierarchy (or the unified one on v2).</summary>
-    private static string MemoryCgroupFile(int pid, string file)
-    {
-        var lines = File.ReadAllLines($"/proc/{pid}/cgroup");
-        var memory = lines.FirstOrDefault(l => l.Split(':')[1].Split(',').Contains("memory"));
-        return memory is not null
-            ? File.ReadAllText($"/sys/fs/cgroup/memory{memory.Split(':', 3)[2]}/{file}").Trim()
-            : File.ReadAllText($"/sys/fs/cgroup{lines.Single(l => l.StartsWith("0::", StringComparison.Ordinal))[3..]}/memory.max").Trim();
-    }
-
     private async Task<string> RunPodAsync(PodSandboxConfig config)
     {
         _logDirectories.Add(config.LogDirectory);
