@@ -22,7 +22,8 @@ public sealed partial class PodSandboxes(
     CniChain chain,
     PodSandboxOptions options,
     TimeProvider time,
-    ILogger<PodSandboxes> logger)
+    ILogger<PodSandboxes> logger,
+    IPodContainers? containers = null)
 {
     private readonly ConcurrentDictionary<string, string> _reservedNames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -66,12 +67,13 @@ public sealed partial class PodSandboxes(
 
     /// <summary>Stops the sandbox: network torn down, namespaces released. Unknown ids succeed (CRI: idempotent).</summary>
     public Task StopAsync(string id, CancellationToken cancellationToken) =>
-        StopThenAsync(id, sandbox => PodLog.Stopped(logger, sandbox.Id), cancellationToken);
+        StopThenAsync(id, removeContainers: false, sandbox => PodLog.Stopped(logger, sandbox.Id), cancellationToken);
 
     /// <summary>Removes the sandbox and everything it made. Unknown ids succeed (CRI: idempotent).</summary>
     public Task RemoveAsync(string id, CancellationToken cancellationToken) =>
         StopThenAsync(
             id,
+            removeContainers: true,
             sandbox =>
             {
                 DeleteDirectory(sandbox);
@@ -81,8 +83,8 @@ public sealed partial class PodSandboxes(
             },
             cancellationToken);
 
-    /// <summary>Under the sandbox's lock: mark it NOTREADY, tear it down, then run <paramref name="after"/>.</summary>
-    private async Task StopThenAsync(string id, Action<PodSandbox> after, CancellationToken cancellationToken)
+    /// <summary>Under the sandbox's lock: mark it NOTREADY, stop (or remove) its containers, tear it down, then run <paramref name="after"/>.</summary>
+    private async Task StopThenAsync(string id, bool removeContainers, Action<PodSandbox> after, CancellationToken cancellationToken)
     {
         if (store.Find(id) is not { } found)
         {
@@ -102,6 +104,14 @@ public sealed partial class PodSandboxes(
             if (sandbox.Phase == SandboxPhase.Ready)
             {
                 sandbox = store.Update(sandbox with { Phase = SandboxPhase.NotReady });
+            }
+
+            // Containers first: they live in the namespaces and network torn down below.
+            if (containers is not null)
+            {
+                await (removeContainers
+                    ? containers.RemoveAllAsync(sandbox.Id, cancellationToken)
+                    : containers.StopAllAsync(sandbox.Id, cancellationToken));
             }
 
             await TeardownAsync(sandbox, cancellationToken);

@@ -55,6 +55,17 @@ internal static class SchemaMigrations
         ) STRICT;
         CREATE INDEX image_blobs_by_digest ON image_blobs (digest);
         """,
+        """
+        CREATE TABLE containers (
+            id         TEXT PRIMARY KEY NOT NULL,
+            pod_id     TEXT NOT NULL,
+            name_key   TEXT NOT NULL UNIQUE,
+            phase      TEXT NOT NULL,
+            created_at INTEGER NOT NULL,
+            document   TEXT NOT NULL
+        ) STRICT;
+        CREATE INDEX containers_by_pod ON containers (pod_id);
+        """,
     ];
 
     /// <summary>The schema version this build writes.</summary>

@@ -35,6 +35,12 @@ internal static class MinatoCommand
         root.Subcommands.Add(PodCommands.Stop());
         root.Subcommands.Add(PodCommands.Remove());
         root.Subcommands.Add(PodCommands.Inspect());
+        root.Subcommands.Add(PsCommand.Create());
+        root.Subcommands.Add(ContainerCommands.Create());
+        root.Subcommands.Add(ContainerCommands.Start());
+        root.Subcommands.Add(ContainerCommands.Stop());
+        root.Subcommands.Add(ContainerCommands.Remove());
+        root.Subcommands.Add(ContainerCommands.Inspect());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
         root.Subcommands.Add(ImagesCommand.Create());

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Minato.Configuration;
+using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
 using Minato.Daemon.Http2;
@@ -50,6 +51,7 @@ internal static class DaemonHost
         try
         {
             // Finish or undo what a killed daemon left before the first call can see it.
+            await app.Services.GetRequiredService<ContainerLifecycle>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
             SocketFile.Restrict(config.SocketPath);
@@ -111,6 +113,7 @@ internal static class DaemonHost
                 config.DefaultRuntime,
                 ExecutableSearch.Find("catatonit")))
             .AddSingleton<PodSandboxes>()
+            .AddContainers(config)
             .AddImages(config);
         builder.Services.AddGrpc(grpc =>
         {

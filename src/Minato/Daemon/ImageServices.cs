@@ -34,7 +34,7 @@ internal static class ImageServices
             sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageExporter(sp.GetRequiredService<ImageStore>().Content))
         .AddSingleton<ImageArchives>()
-        .AddSingleton<IImageUsage, NoImageUsage>()
+        .AddSingleton<IImageUsage>(sp => sp.GetRequiredService<Cri.Containers.ContainerLifecycle>())
         .AddSingleton(sp => new CriImageService(
             sp.GetRequiredService<ImageStore>(), sp.GetRequiredService<ImagePuller>(), sp.GetRequiredService<IImageUsage>(),
             config.Images.SandboxImage, sp.GetRequiredService<TimeProvider>()));

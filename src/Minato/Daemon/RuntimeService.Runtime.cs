@@ -3,6 +3,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Minato.Configuration;
 using Minato.Cri.Api;
+using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
 using Minato.Engine.Network;
@@ -16,7 +17,8 @@ internal sealed partial class RuntimeServiceAdapter(
     CniConfigDirectory cni,
     RuntimeReadiness readiness,
     HostFacts host,
-    PodSandboxes pods) : RuntimeService.RuntimeServiceBase
+    PodSandboxes pods,
+    ContainerLifecycle containers) : RuntimeService.RuntimeServiceBase
 {
     /// <summary>The CRI API version Minato speaks; the kubelet refuses runtimes that answer anything else.</summary>
     public const string CriApiVersion = "v1";

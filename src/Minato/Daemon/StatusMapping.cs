@@ -5,6 +5,7 @@ using Minato.Engine.Images.Content;
 using Minato.Engine.Images.Registry;
 using Minato.Engine.Images.Snapshots;
 using Minato.Engine.Network;
+using Minato.Engine.Oci;
 
 namespace Minato.Daemon;
 
@@ -35,6 +36,9 @@ internal static class StatusMapping
 
         // A CNI plugin's own error: neither the caller's fault nor a bug in Minato, so Unknown as other runtimes answer.
         CniException e => new Status(StatusCode.Unknown, e.Message),
+
+        // The OCI runtime's own refusal (its message included), as containerd and CRI-O report it.
+        OciRuntimeException e => new Status(StatusCode.Unknown, e.Message),
         _ => new Status(StatusCode.Internal, exception.Message),
     };
 }

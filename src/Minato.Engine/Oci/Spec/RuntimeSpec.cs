@@ -86,11 +86,12 @@ public sealed record SpecMount
     public IReadOnlyList<string>? Options { get; init; }
 }
 
-/// <summary>Source-generated JSON for <see cref="RuntimeSpec"/> and seccomp profiles; names as the runtime-spec spells them.</summary>
+/// <summary>Source-generated JSON for <see cref="RuntimeSpec"/>, seccomp profiles and resource updates; names as the runtime-spec spells them.</summary>
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     WriteIndented = true)]
 [JsonSerializable(typeof(RuntimeSpec))]
 [JsonSerializable(typeof(LinuxSeccomp))]
+[JsonSerializable(typeof(LinuxResources))]
 public sealed partial class RuntimeSpecJsonContext : JsonSerializerContext;

@@ -1,0 +1,206 @@
+using Minato.Engine.Errors;
+using Minato.Engine.Oci;
+
+namespace Minato.Cri.Containers;
+
+/// <summary>Start, stop and remove, and the idempotent teardown shared by rollback, remove and recovery.</summary>
+public sealed partial class ContainerLifecycle
+{
+    private const int SigKill = 9;
+
+    /// <summary>Starts a created container.</summary>
+    /// <exception cref="PreconditionException">It is not in the created state.</exception>
+    public async Task StartAsync(string id, CancellationToken cancellationToken)
+    {
+        var record = Get(id);
+        var gate = Gate(record.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            record = Get(record.Id);
+            if (record.Phase != ContainerPhase.Created)
+            {
+                throw new PreconditionException($"container {record.Id} is {record.Phase.ToString().ToLowerInvariant()}, not created");
+            }
+
+            // Taken before the runtime runs: a process that exits at once must not have finished before it started.
+            var startedAt = Nanoseconds(time.GetUtcNow());
+            await Cli(record).StartAsync(record.Id, cancellationToken);
+
+            // A process that exits at once may already be folded in as exited by the exit watch: keep that phase.
+            lock (_stateLock)
+            {
+                var current = store.Get(record.Id) ?? throw new NotFoundException($"container {record.Id} not found");
+                record = store.Update(current.Phase == ContainerPhase.Created
+                    ? current with { Phase = ContainerPhase.Running, StartedAt = startedAt }
+                    : current with { StartedAt = startedAt, FinishedAt = Math.Max(current.FinishedAt, startedAt) });
+            }
+
+            Reconcile(record);
+            ContainerLog.Started(logger, record.Id);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Sends the stop signal, waits up to <paramref name="timeout"/>, then SIGKILL. Unknown or stopped containers succeed.</summary>
+    public async Task StopAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (store.Find(id) is not { } found)
+        {
+            return;
+        }
+
+        var gate = Gate(found.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (store.Get(found.Id) is { } record)
+            {
+                await StopLockedAsync(Reconcile(record), timeout, cancellationToken);
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Removes the container, its mounts, bundle, writable layer and record (force-stopping it). Unknown ids succeed.</summary>
+    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        if (store.Find(id) is not { } found)
+        {
+            return;
+        }
+
+        var gate = Gate(found.Id);
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (store.Get(found.Id) is not { } record)
+            {
+                return;
+            }
+
+            await StopLockedAsync(Reconcile(record), TimeSpan.Zero, cancellationToken);
+            await TeardownAsync(record);
+            store.Delete(record.Id);
+            _locks.TryRemove(record.Id, out _);
+            ContainerLog.Removed(logger, record.Id);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    public async Task StopAllAsync(string podId, CancellationToken cancellationToken)
+    {
+        foreach (var record in store.All.Where(c => c.PodId == podId).ToList())
+        {
+            await StopAsync(record.Id, TimeSpan.Zero, cancellationToken);
+        }
+    }
+
+    public async Task RemoveAllAsync(string podId, CancellationToken cancellationToken)
+    {
+        foreach (var record in store.All.Where(c => c.PodId == podId).ToList())
+        {
+            await RemoveAsync(record.Id, cancellationToken);
+        }
+    }
+
+    private async Task StopLockedAsync(ContainerRecord record, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (record.Phase is not (ContainerPhase.Created or ContainerPhase.Running))
+        {
+            return;
+        }
+
+        var cli = Cli(record);
+        if (timeout > TimeSpan.Zero && record.Phase == ContainerPhase.Running)
+        {
+            if (await SignalAsync(cli, record.Id, StopSignals.Parse(record.StopSignal), cancellationToken) &&
+                await WaitForExitAsync(record.Id, timeout, cancellationToken))
+            {
+                Reconcile(record);
+                return;
+            }
+        }
+
+        await SignalAsync(cli, record.Id, SigKill, cancellationToken);
+        if (!await WaitForExitAsync(record.Id, options.KillTimeout, cancellationToken))
+        {
+            throw new TimeoutException($"container {record.Id} did not exit within {options.KillTimeout.TotalSeconds:0}s of SIGKILL");
+        }
+
+        Reconcile(record);
+    }
+
+    /// <summary>Signals the container's init; false when the runtime says it is not running any more.</summary>
+    private async Task<bool> SignalAsync(OciRuntimeCli cli, string id, int signal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await cli.KillAsync(id, signal, all: false, cancellationToken);
+            return true;
+        }
+        catch (OciRuntimeException e)
+        {
+            // Already exited between the check and the kill; the exit file tells the rest.
+            ContainerLog.SignalFailed(logger, id, signal, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Undoes every side effect a container may have; safe to repeat after a partial failure.</summary>
+    private async Task TeardownAsync(ContainerRecord record)
+    {
+        try
+        {
+            await Cli(record).DeleteAsync(record.Id, force: true, CancellationToken.None);
+        }
+        catch (OciRuntimeException e)
+        {
+            // The runtime does not know it (never created, or already deleted).
+            ContainerLog.DeleteFailed(logger, record.Id, e.Message);
+        }
+
+        mounts.Unmount(record.RootfsPath);
+        DeleteDirectory(record.BundleDirectory);
+        DeleteDirectory(record.LayerDirectory);
+        DeleteDirectory(Path.Combine(options.Conmon.AttachSocketDirectory, record.Id));
+        File.Delete(options.ExitFile(record.Id));
+    }
+
+    private async Task RollBackAsync(string id, Exception cause)
+    {
+        if (store.Get(id) is not { } record)
+        {
+            return;
+        }
+
+        try
+        {
+            await TeardownAsync(record);
+            store.Delete(id);
+            ContainerLog.RolledBack(logger, id, record.NameKey, cause.Message);
+        }
+        catch (Exception e)
+        {
+            // The record stays (phase Creating) so the next start of the daemon tries again.
+            ContainerLog.RollbackFailed(logger, id, e);
+        }
+    }
+
+    private static void DeleteDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            Directory.Delete(path, recursive: true);
+        }
+    }
+}

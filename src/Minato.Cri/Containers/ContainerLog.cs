@@ -1,0 +1,34 @@
+using Microsoft.Extensions.Logging;
+
+namespace Minato.Cri.Containers;
+
+/// <summary>Log events of container lifecycles.</summary>
+internal static partial class ContainerLog
+{
+    [LoggerMessage(300, LogLevel.Information, "container {ContainerId} ({Name}) created from image {ImageId}")]
+    public static partial void Created(ILogger logger, string containerId, string name, string imageId);
+
+    [LoggerMessage(301, LogLevel.Information, "container {ContainerId} started")]
+    public static partial void Started(ILogger logger, string containerId);
+
+    [LoggerMessage(302, LogLevel.Information, "container {ContainerId} exited with code {ExitCode} ({Reason})")]
+    public static partial void Exited(ILogger logger, string containerId, int exitCode, string reason);
+
+    [LoggerMessage(303, LogLevel.Information, "container {ContainerId} removed")]
+    public static partial void Removed(ILogger logger, string containerId);
+
+    [LoggerMessage(304, LogLevel.Warning, "container {ContainerId} ({Name}) failed to create; rolled back: {Reason}")]
+    public static partial void RolledBack(ILogger logger, string containerId, string name, string reason);
+
+    [LoggerMessage(305, LogLevel.Error, "container {ContainerId}: rollback left something behind")]
+    public static partial void RollbackFailed(ILogger logger, string containerId, Exception exception);
+
+    [LoggerMessage(306, LogLevel.Debug, "container {ContainerId}: signal {Signal} not delivered: {Reason}")]
+    public static partial void SignalFailed(ILogger logger, string containerId, int signal, string reason);
+
+    [LoggerMessage(307, LogLevel.Debug, "container {ContainerId}: runtime delete: {Reason}")]
+    public static partial void DeleteFailed(ILogger logger, string containerId, string reason);
+
+    [LoggerMessage(308, LogLevel.Warning, "container exit watch overflowed; re-reading every exit file")]
+    public static partial void WatchOverflow(ILogger logger);
+}

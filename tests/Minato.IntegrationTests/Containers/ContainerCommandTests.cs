@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Minato.Cri.Api;
+using Minato.IntegrationTests.Pods;
+using Minato.Testing;
+using Minato.Testing.Network;
+
+namespace Minato.IntegrationTests.Containers;
+
+/// <summary>The container verbs (create, start, ps, inspect, stop, rm) as a person runs them.</summary>
+public sealed class ContainerCommandTests : IAsyncLifetime
+{
+    private RegistryFixture _registry = null!;
+    private TestNetwork _network = null!;
+    private MinatoDaemon _daemon = null!;
+    private PodSandboxConfig _pod = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await RegistryFixture.StartAsync();
+        await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), "library/busybox:1.36");
+        _network = TestNetwork.Create();
+        _daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _network.ConfigDir);
+        _pod = PodConfigs.Kubelet();
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var pod in (await _daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items)
+        {
+            await _daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = pod.Id });
+        }
+
+        await _daemon.DisposeAsync();
+        await _network.DisposeAsync();
+        await _registry.DisposeAsync();
+        if (Directory.Exists(_pod.LogDirectory))
+        {
+            Directory.Delete(_pod.LogDirectory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task ContainerVerbs_CrictlStyleConfigs_CreateStartListInspectStopRemove()
+    {
+        var image = $"{_registry.Host}/library/busybox:1.36";
+        await MinatoAsync("pull", image);
+        var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        var podFile = Path.Combine(_daemon.Directory, "pod.json");
+        await File.WriteAllTextAsync(podFile, Google.Protobuf.JsonFormatter.Default.Format(_pod));
+        var containerFile = Path.Combine(_daemon.Directory, "container.json");
+        await File.WriteAllTextAsync(containerFile, $$$"""
+            {"metadata": {"name": "cli-sleeper"}, "image": {"image": "{{{image}}}"},
+             "command": ["sleep", "600"], "log_path": "cli-sleeper.log", "labels": {"tier": "back"}}
+            """);
+
+        var id = (await MinatoAsync("create", podId, containerFile, podFile)).Stdout.Trim();
+        var created = await MinatoAsync("ps", "-a");
+        await MinatoAsync("start", id[..12]);
+        var running = await MinatoAsync("ps", "-q", "--label", "tier=back");
+        var inspect = await MinatoAsync("inspect", id);
+        await MinatoAsync("stop", "-t", "0", id);
+        var exited = await MinatoAsync("ps", "-a", "-o", "json", "--state", "exited");
+        var stillRunning = await MinatoAsync("ps", "-q");
+        await MinatoAsync("rm", id);
+        var empty = await MinatoAsync("ps", "-aq");
+
+        Assert.Matches("^[0-9a-f]{64}$", id);
+        Assert.Matches(@"CONTAINER\s+IMAGE\s+CREATED\s+STATE\s+NAME\s+ATTEMPT\s+POD ID", created.Stdout);
+        Assert.Matches(@$"{id[..13]}\s+\S+busybox:1.36\s+\d+ seconds ago\s+Created\s+cli-sleeper\s+0\s+{podId[..13]}", created.Stdout);
+        Assert.Equal(id, running.Stdout.Trim());
+        using (var json = JsonDocument.Parse(inspect.Stdout))
+        {
+            Assert.Equal("CONTAINER_RUNNING", json.RootElement.GetProperty("status").GetProperty("state").GetString());
+            Assert.True(json.RootElement.GetProperty("info").GetProperty("pid").GetInt32() > 1);
+        }
+
+        Assert.Contains(id, exited.Stdout, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, stillRunning.Stdout.Trim());
+        Assert.Equal(string.Empty, empty.Stdout.Trim());
+    }
+
+    private async Task<CommandResult> MinatoAsync(params string[] args)
+    {
+        var result = await CommandResult.RunAsync(MinatoDaemon.Executable, [.. args, "--endpoint", _daemon.Endpoint], TimeSpan.FromSeconds(60));
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return result;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Grpc.Core;
+using Minato.Cri.Api;
+using Minato.IntegrationTests.Pods;
+
+namespace Minato.IntegrationTests.Containers;
+
+/// <summary>Changes to running containers: resources and log reopening.</summary>
+public sealed partial class ContainerLifecycleTests
+{
+    [Fact]
+    public async Task UpdateContainerResources_RunningContainer_ChangesItsMemoryLimit()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "limited", "sleep", "600");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        using var info = JsonDocument.Parse((await StatusAsync(id)).Info["info"]);
+        var pid = info.RootElement.GetProperty("pid").GetInt32();
+
+        await Runtime.UpdateContainerResourcesAsync(new UpdateContainerResourcesRequest
+        {
+            ContainerId = id,
+            Linux = new LinuxContainerResources { MemoryLimitInBytes = 96L << 20, CpuShares = 512 },
+        });
+
+        Assert.Equal((96L << 20).ToString(System.Globalization.CultureInfo.InvariantCulture), MemoryCgroupFile(pid, "memory.limit_in_bytes"));
+        await Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await Runtime.UpdateContainerResourcesAsync(
+            new UpdateContainerResourcesRequest { ContainerId = id, Linux = new LinuxContainerResources() }));
+        Assert.Equal(StatusCode.NotFound, error.StatusCode);
+    }
+
+    [Fact]
+    public async Task ReopenContainerLog_AfterTheFileWasRenamed_NewLinesGoToTheNewFileAndNoneIsLost()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "counter", "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i; sleep 0.05; done");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        var log = (await StatusAsync(id)).Status.LogPath;
+        await WaitUntilAsync(() => File.Exists(log) && File.ReadAllLines(log).Length >= 3);
+
+        File.Move(log, log + ".1");
+        await Runtime.ReopenContainerLogAsync(new ReopenContainerLogRequest { ContainerId = id });
+        await WaitUntilAsync(() => File.Exists(log) && File.ReadAllLines(log).Length >= 3);
+        await Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
+
+        var numbers = File.ReadAllLines(log + ".1").Concat(File.ReadAllLines(log))
+            .Select(l => CriLine().Match(l)).Where(m => m.Success).Select(m => int.Parse(m.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
+        var stopped = await Assert.ThrowsAsync<RpcException>(async () => await Runtime.ReopenContainerLogAsync(new ReopenContainerLogRequest { ContainerId = id }));
+        Assert.Equal(StatusCode.FailedPrecondition, stopped.StatusCode);
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 30s");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>A file of the process's cgroup in the v1 memory hierarchy (or the unified one on v2).</summary>
+    private static string MemoryCgroupFile(int pid, string file)
+    {
+        var lines = File.ReadAllLines($"/proc/{pid}/cgroup");
+        var memory = lines.FirstOrDefault(l => l.Split(':')[1].Split(',').Contains("memory"));
+        return memory is not null
+            ? File.ReadAllText($"/sys/fs/cgroup/memory{memory.Split(':', 3)[2]}/{file}").Trim()
+            : File.ReadAllText($"/sys/fs/cgroup{lines.Single(l => l.StartsWith("0::", StringComparison.Ordinal))[3..]}/memory.max").Trim();
+    }
+}
