@@ -53,6 +53,28 @@ public sealed partial class ContainerLifecycleTests
         Assert.Equal(StatusCode.FailedPrecondition, stopped.StatusCode);
     }
 
+    [Fact]
+    public async Task ContainerStats_RunningContainer_ReportsCpuMemoryAndWritableLayer()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "busy", "sh", "-c", "head -c 300000 /dev/zero > /big; while true; do :; done");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        await Task.Delay(300);
+
+        var first = (await Runtime.ContainerStatsAsync(new ContainerStatsRequest { ContainerId = id })).Stats;
+        await Task.Delay(300);
+        var listed = await Runtime.ListContainerStatsAsync(new ListContainerStatsRequest { Filter = new ContainerStatsFilter { PodSandboxId = podId } });
+
+        Assert.Equal(id, first.Attributes.Id);
+        Assert.True(first.Cpu.UsageCoreNanoSeconds.Value > 0);
+        Assert.True(first.Memory.WorkingSetBytes.Value > 0);
+        Assert.True(first.WritableLayer.UsedBytes.Value >= 300000, $"writable layer {first.WritableLayer.UsedBytes.Value} bytes");
+        var second = Assert.Single(listed.Stats);
+        Assert.True(second.Cpu.UsageCoreNanoSeconds.Value > first.Cpu.UsageCoreNanoSeconds.Value);
+        Assert.True(second.Cpu.UsageNanoCores.Value > 100_000_000, $"{second.Cpu.UsageNanoCores.Value} nano cores for a busy loop");
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
