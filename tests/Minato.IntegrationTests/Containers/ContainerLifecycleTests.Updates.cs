@@ -75,6 +75,29 @@ public sealed partial class ContainerLifecycleTests
         Assert.True(second.Cpu.UsageNanoCores.Value > 100_000_000, $"{second.Cpu.UsageNanoCores.Value} nano cores for a busy loop");
     }
 
+    [Fact]
+    public async Task ExecSync_RunningContainer_ReturnsBothStreamsAndTheExitCodeAndTimesOutWithoutAnError()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "target", "sleep", "600");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+
+        var result = await Runtime.ExecSyncAsync(new ExecSyncRequest { ContainerId = id, Cmd = { "sh", "-c", "echo out; echo err >&2; exit 4" }, Timeout = 10 });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var slow = await Runtime.ExecSyncAsync(new ExecSyncRequest { ContainerId = id, Cmd = { "sleep", "30" }, Timeout = 1 });
+        watch.Stop();
+        var processes = await Runtime.ExecSyncAsync(new ExecSyncRequest { ContainerId = id, Cmd = { "ps" } });
+
+        Assert.Equal("out\n", result.Stdout.ToStringUtf8());
+        Assert.Equal("err\n", result.Stderr.ToStringUtf8());
+        Assert.Equal(4, result.ExitCode);
+        Assert.NotEqual(0, slow.ExitCode);
+        Assert.Contains("timed out", slow.Stderr.ToStringUtf8(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.DoesNotContain("sleep 30", processes.Stdout.ToStringUtf8(), StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
