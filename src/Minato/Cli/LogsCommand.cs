@@ -21,44 +21,54 @@ internal static class LogsCommand
         ClientAction.Set(command, async (connection, parse, writer, cancellationToken) =>
         {
             var status = (await connection.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = parse.GetValue(id)! }, cancellationToken: cancellationToken)).Status;
-            if (!File.Exists(status.LogPath))
-            {
-                throw new CliException($"{status.LogPath}: no log file (the log is read on the daemon's host)");
-            }
-
-            await using var file = new FileStream(status.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var reader = new StreamReader(file, Encoding.UTF8);
-            var lines = new List<string>();
-            while (await reader.ReadLineAsync(cancellationToken) is { } line)
-            {
-                lines.Add(line);
-            }
-
-            var count = parse.GetValue(tail);
-            var withTimes = parse.GetValue(timestamps);
-            foreach (var line in count >= 0 ? lines.Skip(Math.Max(0, lines.Count - count)) : lines)
-            {
-                await WriteAsync(writer, line, withTimes);
-            }
-
-            while (parse.GetValue(follow) && !cancellationToken.IsCancellationRequested)
-            {
-                if (await reader.ReadLineAsync(cancellationToken) is { } line)
-                {
-                    await WriteAsync(writer, line, withTimes);
-                    continue;
-                }
-
-                var state = (await connection.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = status.Id }, cancellationToken: cancellationToken)).Status.State;
-                if (state == ContainerState.ContainerExited)
-                {
-                    break;
-                }
-
-                await Task.Delay(200, cancellationToken);
-            }
+            await PrintAsync(connection, status, writer, parse.GetValue(tail), parse.GetValue(timestamps), parse.GetValue(follow), cancellationToken);
         });
         return command;
+    }
+
+    /// <summary>Prints the container's log (the last <paramref name="tail"/> lines, or all when negative), then new lines until it exits when following.</summary>
+    public static async Task PrintAsync(CriConnection connection, ContainerStatus status, TextWriter writer, int tail, bool withTimes, bool follow, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(status.LogPath))
+        {
+            throw new CliException($"{status.LogPath}: no log file (the log is read on the daemon's host)");
+        }
+
+        await using var file = new FileStream(status.LogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(file, Encoding.UTF8);
+        var lines = new List<string>();
+        while (await reader.ReadLineAsync(cancellationToken) is { } line)
+        {
+            lines.Add(line);
+        }
+
+        foreach (var line in tail >= 0 ? lines.Skip(Math.Max(0, lines.Count - tail)) : lines)
+        {
+            await WriteAsync(writer, line, withTimes);
+        }
+
+        while (follow && !cancellationToken.IsCancellationRequested)
+        {
+            if (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                await WriteAsync(writer, line, withTimes);
+                continue;
+            }
+
+            var state = (await connection.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = status.Id }, cancellationToken: cancellationToken)).Status.State;
+            if (state == ContainerState.ContainerExited)
+            {
+                // Lines written between the last read and the exit.
+                while (await reader.ReadLineAsync(cancellationToken) is { } rest)
+                {
+                    await WriteAsync(writer, rest, withTimes);
+                }
+
+                break;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
     }
 
     /// <summary>Writes one CRI record (<c>time stream tag content</c>): partial records join the next without a newline.</summary>

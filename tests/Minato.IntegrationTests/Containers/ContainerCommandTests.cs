@@ -98,6 +98,23 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\S+ (one|two|three)\n$", last.Stdout);
     }
 
+    [Fact]
+    public async Task Run_ImageNotYetPulled_PrintsTheOutputReturnsTheExitCodeAndRemovesThePod()
+    {
+        var logs = Path.Combine(_daemon.Directory, "run-logs");
+        var image = $"{_registry.Host}/library/busybox:1.36";
+
+        var result = await CommandResult.RunAsync(
+            MinatoDaemon.Executable,
+            ["run", "--rm", "--log-dir", logs, "--endpoint", _daemon.Endpoint, image, "--", "sh", "-c", "echo hello from minato; hostname; exit 5"],
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 5, result.ToString());
+        Assert.StartsWith("hello from minato\nrun-", result.Stdout, StringComparison.Ordinal);
+        Assert.Empty((await _daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items);
+        Assert.Empty((await _daemon.Runtime.ListContainersAsync(new ListContainersRequest())).Containers);
+    }
+
     private async Task<CommandResult> MinatoAsync(params string[] args)
     {
         var result = await CommandResult.RunAsync(MinatoDaemon.Executable, [.. args, "--endpoint", _daemon.Endpoint], TimeSpan.FromSeconds(60));
