@@ -133,9 +133,16 @@ public sealed partial class ContainerLifecycle
     /// <summary>conmon's exit code for the container, or null while it has written none (or only part of one).</summary>
     private int? ReadExitCode(string id)
     {
+        // Listings read this for every live container: a stat is much cheaper than a thrown FileNotFoundException.
+        var path = options.ExitFile(id);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
         try
         {
-            var text = File.ReadAllText(options.ExitFile(id)).Trim();
+            var text = File.ReadAllText(path).Trim();
             return int.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)

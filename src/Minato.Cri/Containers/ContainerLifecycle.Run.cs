@@ -89,6 +89,7 @@ public sealed partial class ContainerLifecycle
             await TeardownAsync(record);
             store.Delete(record.Id);
             _locks.TryRemove(record.Id, out _);
+            _cpuSamples.TryRemove(record.Id, out _);
             ContainerLog.Removed(logger, record.Id);
         }
         finally

@@ -7,6 +7,14 @@ namespace Minato.Cli;
 internal static class ClientAction
 {
     public static void Set(Command command, Func<CriConnection, ParseResult, TextWriter, CancellationToken, Task> action) =>
+        SetWithExitCode(command, async (connection, parse, output, cancellationToken) =>
+        {
+            await action(connection, parse, output, cancellationToken);
+            return 0;
+        });
+
+    /// <summary>Like <see cref="Set"/>, for verbs whose exit code is the action's (e.g. a container's).</summary>
+    public static void SetWithExitCode(Command command, Func<CriConnection, ParseResult, TextWriter, CancellationToken, Task<int>> action) =>
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -16,14 +24,12 @@ internal static class ClientAction
                 using var connection = CriConnection.Open(parse.GetValue(ClientOptions.Endpoint)!);
                 try
                 {
-                    await action(connection, parse, output, cancellationToken);
+                    return await action(connection, parse, output, cancellationToken);
                 }
                 catch (RpcException e)
                 {
                     throw connection.Explain(e);
                 }
-
-                return 0;
             }
             catch (CliException e)
             {

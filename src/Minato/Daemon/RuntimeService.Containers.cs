@@ -93,6 +93,20 @@ internal sealed partial class RuntimeServiceAdapter
         return new ReopenContainerLogResponse();
     }
 
+    public override async Task<ExecSyncResponse> ExecSync(ExecSyncRequest request, ServerCallContext context)
+    {
+        RequireId(request.ContainerId, "container_id");
+
+        // CRI: a timeout of 0 runs the command until it ends; a timeout is reported in the result, not as an error.
+        var result = await containers.ExecSyncAsync(request.ContainerId, [.. request.Cmd], TimeSpan.FromSeconds(Math.Max(0, request.Timeout)), context.CancellationToken);
+        return new ExecSyncResponse
+        {
+            Stdout = Google.Protobuf.ByteString.CopyFrom(result.Stdout),
+            Stderr = Google.Protobuf.ByteString.CopyFrom(result.Stderr),
+            ExitCode = result.ExitCode,
+        };
+    }
+
     private static void RequireId(string id, string field)
     {
         if (string.IsNullOrEmpty(id))

@@ -79,6 +79,42 @@ public sealed class ContainerCommandTests : IAsyncLifetime
         Assert.Equal(string.Empty, empty.Stdout.Trim());
     }
 
+    [Fact]
+    public async Task Logs_ExitedContainer_PrintsItsOutputWithTailAndTimestamps()
+    {
+        var image = $"{_registry.Host}/library/busybox:1.36";
+        await _daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image } });
+        var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "talker" }, Image = new ImageSpec { Image = image }, LogPath = "talker.log" };
+        config.Command.AddRange(["sh", "-c", "echo one; echo two >&2; echo three"]);
+        var id = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
+        await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+
+        var all = await MinatoAsync("logs", "-f", id);
+        var last = await MinatoAsync("logs", "--tail", "1", "-t", id);
+
+        // stdout and stderr are separate pipes: their relative order is not fixed.
+        Assert.Equal(["one", "three", "two"], all.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\S+ (one|two|three)\n$", last.Stdout);
+    }
+
+    [Fact]
+    public async Task Run_ImageNotYetPulled_PrintsTheOutputReturnsTheExitCodeAndRemovesThePod()
+    {
+        var logs = Path.Combine(_daemon.Directory, "run-logs");
+        var image = $"{_registry.Host}/library/busybox:1.36";
+
+        var result = await CommandResult.RunAsync(
+            MinatoDaemon.Executable,
+            ["run", "--rm", "--log-dir", logs, "--endpoint", _daemon.Endpoint, image, "--", "sh", "-c", "echo hello from minato; hostname; exit 5"],
+            TimeSpan.FromSeconds(60));
+
+        Assert.True(result.ExitCode == 5, result.ToString());
+        Assert.StartsWith("hello from minato\nrun-", result.Stdout, StringComparison.Ordinal);
+        Assert.Empty((await _daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items);
+        Assert.Empty((await _daemon.Runtime.ListContainersAsync(new ListContainersRequest())).Containers);
+    }
+
     private async Task<CommandResult> MinatoAsync(params string[] args)
     {
         var result = await CommandResult.RunAsync(MinatoDaemon.Executable, [.. args, "--endpoint", _daemon.Endpoint], TimeSpan.FromSeconds(60));

@@ -53,6 +53,51 @@ public sealed partial class ContainerLifecycleTests
         Assert.Equal(StatusCode.FailedPrecondition, stopped.StatusCode);
     }
 
+    [Fact]
+    public async Task ContainerStats_RunningContainer_ReportsCpuMemoryAndWritableLayer()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "busy", "sh", "-c", "head -c 300000 /dev/zero > /big; while true; do :; done");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        await Task.Delay(300);
+
+        var first = (await Runtime.ContainerStatsAsync(new ContainerStatsRequest { ContainerId = id })).Stats;
+        await Task.Delay(300);
+        var listed = await Runtime.ListContainerStatsAsync(new ListContainerStatsRequest { Filter = new ContainerStatsFilter { PodSandboxId = podId } });
+
+        Assert.Equal(id, first.Attributes.Id);
+        Assert.True(first.Cpu.UsageCoreNanoSeconds.Value > 0);
+        Assert.True(first.Memory.WorkingSetBytes.Value > 0);
+        Assert.True(first.WritableLayer.UsedBytes.Value >= 300000, $"writable layer {first.WritableLayer.UsedBytes.Value} bytes");
+        var second = Assert.Single(listed.Stats);
+        Assert.True(second.Cpu.UsageCoreNanoSeconds.Value > first.Cpu.UsageCoreNanoSeconds.Value);
+        Assert.True(second.Cpu.UsageNanoCores.Value > 100_000_000, $"{second.Cpu.UsageNanoCores.Value} nano cores for a busy loop");
+    }
+
+    [Fact]
+    public async Task ExecSync_RunningContainer_ReturnsBothStreamsAndTheExitCodeAndTimesOutWithoutAnError()
+    {
+        var pod = PodConfigs.Kubelet();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "target", "sleep", "600");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+
+        var result = await Runtime.ExecSyncAsync(new ExecSyncRequest { ContainerId = id, Cmd = { "sh", "-c", "echo out; echo err >&2; exit 4" }, Timeout = 10 });
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var slow = await Runtime.ExecSyncAsync(new ExecSyncRequest { ContainerId = id, Cmd = { "sleep", "30" }, Timeout = 1 });
+        watch.Stop();
+        var processes = await Runtime.ExecSyncAsync(new ExecSyncRequest { ContainerId = id, Cmd = { "ps" } });
+
+        Assert.Equal("out\n", result.Stdout.ToStringUtf8());
+        Assert.Equal("err\n", result.Stderr.ToStringUtf8());
+        Assert.Equal(4, result.ExitCode);
+        Assert.NotEqual(0, slow.ExitCode);
+        Assert.Contains("timed out", slow.Stderr.ToStringUtf8(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}");
+        Assert.DoesNotContain("sleep 30", processes.Stdout.ToStringUtf8(), StringComparison.Ordinal);
+    }
+
     private static async Task WaitUntilAsync(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+using Minato.Engine.Linux.Cgroups;
+
+namespace Minato.Cri.Containers;
+
+/// <summary>One container's resource use at one moment.</summary>
+/// <param name="Container">The container, as listed.</param>
+/// <param name="Timestamp">Unix nanoseconds when it was read.</param>
+/// <param name="Usage">cgroup CPU and memory; null when the container does not run.</param>
+/// <param name="NanoCores">CPU use rate since the previous reading (null on the first one).</param>
+/// <param name="LayerBytes">Bytes in the writable layer.</param>
+/// <param name="LayerInodes">Inodes in the writable layer.</param>
+public sealed record ContainerUsage(ContainerRecord Container, long Timestamp, CgroupUsage? Usage, ulong? NanoCores, ulong LayerBytes, ulong LayerInodes);
+
+/// <summary>ContainerStats and ListContainerStats: read from cgroupfs and the writable layer, no process spawned.</summary>
+public sealed partial class ContainerLifecycle
+{
+    private readonly ConcurrentDictionary<string, (long Timestamp, ulong Cpu)> _cpuSamples = new(StringComparer.Ordinal);
+
+    /// <summary>Current use of the containers matching <paramref name="filter"/>.</summary>
+    public IReadOnlyList<ContainerUsage> Usage(ContainerFilter filter) => List(filter).Select(Usage).ToList();
+
+    private ContainerUsage Usage(ContainerRecord record)
+    {
+        var now = Nanoseconds(time.GetUtcNow());
+        var usage = record.Phase == ContainerPhase.Running && record.Pid > 0 ? CgroupUsageReader.ForProcess(record.Pid) : null;
+        ulong? nanoCores = null;
+        if (usage?.CpuNanoseconds is { } cpu)
+        {
+            // The rate needs two readings; the kubelet polls, so keep the last one per container.
+            if (_cpuSamples.TryGetValue(record.Id, out var last) && now > last.Timestamp && cpu >= last.Cpu)
+            {
+                nanoCores = (ulong)((cpu - last.Cpu) * 1e9 / (now - last.Timestamp));
+            }
+
+            _cpuSamples[record.Id] = (now, cpu);
+        }
+
+        var (bytes, inodes) = LayerUse(Path.Combine(record.LayerDirectory, "upper"));
+        return new ContainerUsage(record, now, usage, nanoCores, bytes, inodes);
+    }
+
+    private static (ulong Bytes, ulong Inodes) LayerUse(string upper)
+    {
+        if (!Directory.Exists(upper))
+        {
+            return (0, 0);
+        }
+
+        ulong bytes = 0;
+        ulong inodes = 0;
+        var walk = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = 0 };
+        foreach (var entry in new DirectoryInfo(upper).EnumerateFileSystemInfos("*", walk))
+        {
+            inodes++;
+            if (entry is FileInfo file && file.LinkTarget is null)
+            {
+                bytes += (ulong)file.Length;
+            }
+        }
+
+        return (bytes, inodes);
+    }
+}
