@@ -123,6 +123,17 @@ load_demo_image() {
   rm -rf "$layout"
 }
 
+run_demo() {
+  # Minato's main job on the defaults: a pod with its own network namespace and IP, one container in it.
+  say "running the demo image in a pod with its own network: minato run localhost/busybox:demo"
+  minato run --name "demo-$(date +%s)" localhost/busybox:demo -- \
+    sh -c 'echo "hello from $(hostname) at $(ip -o -4 addr show eth0 | awk "{print \$4}")"'
+  echo
+  minato ps -a
+  echo
+  minato logs "$(minato ps -a -q | head -n 1)"
+}
+
 require_root
 install_packages
 if [ "${1:-}" = "--deps" ]; then
@@ -133,3 +144,4 @@ install_minato
 write_configs
 start_daemon
 load_demo_image
+run_demo
