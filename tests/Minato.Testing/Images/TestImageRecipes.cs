@@ -115,17 +115,18 @@ public static class TestImageRecipes
             image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct));
             for (var i = 0; i < layers; i++)
             {
-                image.Layer(GeneratedLayer(i, (uncompressedBytes / layers) + (i < uncompressedBytes % layers ? 1 : 0)));
+                image.Layer(GeneratedLayer(i, (uncompressedBytes / layers) + (i < uncompressedBytes % layers ? 1 : 0), LayerCompression.Gzip));
             }
 
             return await image.BuildAsync(dir, cancellationToken: ct);
         });
     }
 
-    private static LayerBuilder GeneratedLayer(int index, long bytes)
+    /// <summary>A layer of deterministic, about 2:1 compressible files (8 MiB each) totalling <paramref name="bytes"/>.</summary>
+    public static LayerBuilder GeneratedLayer(int index, long bytes, LayerCompression compression)
     {
         const long FileBytes = 8L << 20;
-        var layer = new LayerBuilder(LayerCompression.Gzip) { CreatedBy = $"ADD generated data {index}" };
+        var layer = new LayerBuilder(compression) { CreatedBy = $"ADD generated data {index}" };
         layer.Directory("data").Directory($"data/layer{index}");
         for (var (file, offset) = (0, 0L); offset < bytes; file++, offset += FileBytes)
         {

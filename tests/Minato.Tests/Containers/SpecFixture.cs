@@ -20,22 +20,11 @@ internal sealed class FakeHostDevices : IHostDevices
 /// <summary>A temp rootfs with the busybox test image's users, a ready pod and a builder with fixed host facts.</summary>
 internal sealed class SpecFixture : IDisposable
 {
-    public const string Passwd = """
-        root:x:0:0:root:/root:/bin/sh
-        nobody:x:65534:65534:nobody:/nonexistent:/bin/false
-        app:x:1000:1000:app:/home/app:/bin/sh
+    /// <summary>The busybox test image's users, so spec tests and image tests agree on them.</summary>
+    public const string Passwd = Minato.Testing.BusyboxRootfs.Passwd;
 
-        """;
-
-    public const string Group = """
-        root:x:0:
-        wheel:x:10:root,app
-        audio:x:29:app
-        users:x:100:app
-        app:x:1000:
-        nogroup:x:65534:
-
-        """;
+    /// <summary>The busybox test image's groups.</summary>
+    public const string Group = Minato.Testing.BusyboxRootfs.Group;
 
     public const string ContainerId = "c0ffee";
 

@@ -80,25 +80,10 @@ internal sealed class BenchImages : IAsyncDisposable
             for (var i = 0; i < layers; i++)
             {
                 var bytes = (uncompressedBytes / layers) + (i < uncompressedBytes % layers ? 1 : 0);
-                image.Layer(GeneratedLayer(i, bytes));
+                image.Layer(TestImageRecipes.GeneratedLayer(i, bytes, LayerCompression.Zstd));
             }
 
             return await image.BuildAsync(dir, cancellationToken: ct);
         });
-    }
-
-    private static LayerBuilder GeneratedLayer(int index, long bytes)
-    {
-        const long FileBytes = 8L << 20;
-        var layer = new LayerBuilder(LayerCompression.Zstd) { CreatedBy = $"ADD generated data {index}" };
-        layer.Directory("data").Directory($"data/layer{index}");
-        for (var (file, offset) = (0, 0L); offset < bytes; file++, offset += FileBytes)
-        {
-            var seed = ((ulong)index << 32) | (uint)file;
-            var length = Math.Min(FileBytes, bytes - offset);
-            layer.File($"data/layer{index}/part{file:D3}.bin", () => new GeneratedContentStream(seed, length));
-        }
-
-        return layer;
     }
 }
