@@ -1,4 +1,7 @@
+using System.Globalization;
+using System.Text;
 using Minato.Engine.Linux.Interop;
+using Minato.Engine.Linux.Namespaces;
 using static Minato.Engine.Linux.Interop.NamespaceCalls;
 
 namespace Minato.Engine.Linux;
@@ -19,6 +22,9 @@ public interface IOverlayMounts
 /// <summary>Overlay mounts through mount(2).</summary>
 public sealed class LinuxOverlayMounts : IOverlayMounts
 {
+    /// <summary>mount(2) copies at most one page of option data.</summary>
+    private const int MountDataLimit = 4096;
+
     public void MountOverlay(string target, IReadOnlyList<string> lowerDirectories, string upperDirectory, string workDirectory)
     {
         if (lowerDirectories.Count == 0 || lowerDirectories.Any(d => d.Contains(',', StringComparison.Ordinal) || d.Contains(':', StringComparison.Ordinal)))
@@ -31,8 +37,55 @@ public sealed class LinuxOverlayMounts : IOverlayMounts
         Directory.CreateDirectory(workDirectory);
 
         // index=off: the upper dir outlives the mount across restarts, and a re-mount must not trip on a stale index.
-        var data = $"lowerdir={string.Join(':', lowerDirectories)},upperdir={upperDirectory},workdir={workDirectory},index=off";
-        if (Mount("overlay", target, "overlay", MsNoDev, data) != 0)
+        var rest = $",upperdir={upperDirectory},workdir={workDirectory},index=off";
+        var data = $"lowerdir={string.Join(':', lowerDirectories)}{rest}";
+        if (Encoding.UTF8.GetByteCount(data) < MountDataLimit)
+        {
+            Mount(target, data);
+            return;
+        }
+
+        // The kernel takes one page of mount options: about 40 layers at full snapshot paths. Short symlinks named
+        // by position, resolved relative to a thread-private working directory, make that several hundred.
+        var links = Path.Combine(Path.GetDirectoryName(workDirectory) ?? workDirectory, "lower");
+        if (Directory.Exists(links))
+        {
+            Directory.Delete(links, recursive: true);
+        }
+
+        Directory.CreateDirectory(links);
+        for (var i = 0; i < lowerDirectories.Count; i++)
+        {
+            File.CreateSymbolicLink(Path.Combine(links, i.ToString(CultureInfo.InvariantCulture)), lowerDirectories[i]);
+        }
+
+        var shortData = $"lowerdir={string.Join(':', Enumerable.Range(0, lowerDirectories.Count))}{rest}";
+        if (Encoding.UTF8.GetByteCount(shortData) >= MountDataLimit)
+        {
+            throw new ArgumentException($"{lowerDirectories.Count} layers do not fit in one overlay mount", nameof(lowerDirectories));
+        }
+
+        DedicatedThread.RunAsync("overlay-mount", () =>
+        {
+            // CLONE_FS gives this thread its own working directory; the rest of the daemon keeps its own.
+            if (Unshare(CloneFs) != 0)
+            {
+                throw SyscallException.FromLastError("unshare(CLONE_FS)", links);
+            }
+
+            if (Chdir(links) != 0)
+            {
+                throw SyscallException.FromLastError("chdir", links);
+            }
+
+            Mount(target, shortData);
+            return true;
+        }).GetAwaiter().GetResult();
+    }
+
+    private static void Mount(string target, string data)
+    {
+        if (NamespaceCalls.Mount("overlay", target, "overlay", MsNoDev, data) != 0)
         {
             throw SyscallException.FromLastError("mount(overlay)", target);
         }

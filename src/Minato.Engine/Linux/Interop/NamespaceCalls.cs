@@ -7,6 +7,7 @@ internal static unsafe partial class NamespaceCalls
 {
     private const string LibraryName = "libc";
 
+    public const int CloneFs = 0x00000200;
     public const int CloneNewNs = 0x00020000;
     public const int CloneNewUts = 0x04000000;
     public const int CloneNewIpc = 0x08000000;
@@ -29,6 +30,9 @@ internal static unsafe partial class NamespaceCalls
 
     [LibraryImport(LibraryName, EntryPoint = "unshare", SetLastError = true)]
     internal static partial int Unshare(int flags);
+
+    [LibraryImport(LibraryName, EntryPoint = "chdir", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Chdir(string path);
 
     [LibraryImport(LibraryName, EntryPoint = "setns", SetLastError = true)]
     internal static partial int Setns(int fd, int nstype);
