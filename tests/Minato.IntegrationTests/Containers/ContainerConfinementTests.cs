@@ -128,6 +128,34 @@ public sealed class ContainerConfinementTests(ContainerPodFixture fixture)
         }
     }
 
+    [Theory]
+    [InlineData("working-dir")]
+    [InlineData("mount-destination")]
+    [InlineData("mount-source")]
+    public async Task CreateContainer_ProcSelfFdPath_InvalidArgumentAndNothingLeft(string where)
+    {
+        var config = ContainerPodFixture.Config("proc-fd-" + where, "true");
+        switch (where)
+        {
+            case "working-dir":
+                config.WorkingDir = "/proc/self/fd/5";
+                break;
+            case "mount-destination":
+                config.Mounts.Add(new Mount { ContainerPath = "/proc/self/fd/7", HostPath = "/tmp" });
+                break;
+            default:
+                config.Mounts.Add(new Mount { ContainerPath = "/x", HostPath = "/proc/1/fd/3" });
+                break;
+        }
+
+        var error = await Assert.ThrowsAsync<Grpc.Core.RpcException>(async () => await fixture.CreateAsync(config));
+
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("/fd/", error.Status.Detail, StringComparison.Ordinal);
+        var left = await fixture.Runtime.ListContainersAsync(new ListContainersRequest { Filter = new ContainerFilter { PodSandboxId = fixture.PodId } });
+        Assert.Empty(left.Containers);
+    }
+
     private static ulong Mask(string hex) => ulong.Parse(hex.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static ulong Bits(IEnumerable<string> capabilities) =>
