@@ -34,20 +34,22 @@ public static class ContainerCapabilities
     {
         var set = security.Privileged
             ? options.HostCapabilities.Select(c => Normalize("host capabilities", c)).ToList()
-            : Apply(options.DefaultCapabilities, security.Capabilities);
+            : Apply(options.DefaultCapabilities, security.Capabilities, options.HostCapabilities);
         return new SpecCapabilities(set, set, [], set, []);
     }
 
-    /// <summary>The set after <paramref name="changes"/>: <c>ALL</c> in add starts from every capability, in drop from
-    /// none; then named adds, then named drops.</summary>
-    public static IReadOnlyList<string> Apply(IEnumerable<string> defaults, CapabilityChanges changes)
+    /// <summary>The set after <paramref name="changes"/>: <c>ALL</c> in add starts from every capability in
+    /// <paramref name="host"/> (all of them when null), in drop from none; then named adds, then named drops.</summary>
+    /// <remarks><c>ALL</c> means what the daemon holds, as for a privileged container: a root without, say,
+    /// CAP_SYS_RESOURCE cannot grant it, and the runtime would fail the whole create ("unable to apply caps").</remarks>
+    public static IReadOnlyList<string> Apply(IEnumerable<string> defaults, CapabilityChanges changes, IEnumerable<string>? host = null)
     {
         var add = changes.Add.Select(c => Normalize("capabilities.add", c)).ToList();
         var drop = changes.Drop.Select(c => Normalize("capabilities.drop", c)).ToList();
         var set = new HashSet<string>(defaults.Select(c => Normalize("default capabilities", c)), StringComparer.Ordinal);
         if (add.Contains("ALL"))
         {
-            set.UnionWith(All);
+            set.UnionWith(host?.Select(c => Normalize("host capabilities", c)) ?? All);
         }
 
         if (drop.Contains("ALL"))

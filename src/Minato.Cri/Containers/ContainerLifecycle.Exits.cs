@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Oci;
 
 namespace Minato.Cri.Containers;
@@ -105,7 +106,7 @@ public sealed partial class ContainerLifecycle
             }
 
             var finished = File.GetLastWriteTimeUtc(options.ExitFile(record.Id));
-            var reason = File.Exists(Path.Combine(current.BundleDirectory, "oom")) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
+            var reason = OomKilled(current) ? "OOMKilled" : code == 0 ? "Completed" : "Error";
             exited = current with
             {
                 Phase = ContainerPhase.Exited,
@@ -129,6 +130,11 @@ public sealed partial class ContainerLifecycle
         ContainerLog.Exited(logger, record.Id, code, exited.Reason);
         return exited;
     }
+
+    /// <summary>The kernel's OOM counter of the container's cgroup (v2, else v1) decides; conmon's <c>oom</c> file is the
+    /// fallback where there is none (the cgroup already gone, or a kernel without the v1 counter).</summary>
+    private static bool OomKilled(ContainerRecord record) =>
+        OomKills.Occurred(record.MemoryCgroup) ?? File.Exists(Path.Combine(record.BundleDirectory, "oom"));
 
     /// <summary>conmon's exit code for the container, or null while it has written none (or only part of one).</summary>
     private int? ReadExitCode(string id)

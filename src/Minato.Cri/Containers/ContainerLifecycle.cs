@@ -8,6 +8,7 @@ using Minato.Engine.Images;
 using Minato.Engine.Images.Manifests;
 using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
+using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Monitor;
 using Minato.Engine.Oci;
 
@@ -153,7 +154,8 @@ public sealed partial class ContainerLifecycle(
         var launch = new ContainerLaunch(record.Id, record.Config.Metadata.Name, record.BundleDirectory, handler, record.LogPath,
             record.Config.Tty, record.Config.Stdin, record.Config.StdinOnce);
         var pid = await _conmon.CreateAsync(launch, options.RuntimeTimeout, cancellationToken);
-        record = store.Update(record with { Phase = ContainerPhase.Created, Pid = pid });
+        var memoryCgroup = OomKills.MemoryCgroupOf(pid) ?? string.Empty;
+        record = store.Update(record with { Phase = ContainerPhase.Created, Pid = pid, MemoryCgroup = memoryCgroup });
         ContainerLog.Created(logger, record.Id, record.NameKey, image.Id);
         return record;
     }

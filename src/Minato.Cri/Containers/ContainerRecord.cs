@@ -64,6 +64,9 @@ public sealed record ContainerRecord
     /// <summary>The container init's host pid once created.</summary>
     public int Pid { get; init; }
 
+    /// <summary>Its memory cgroup directory, read once created; where the kernel counts OOM kills (empty when unknown).</summary>
+    public string MemoryCgroup { get; init; } = string.Empty;
+
     [JsonIgnore]
     public string RootfsPath => Path.Combine(BundleDirectory, "rootfs");
 

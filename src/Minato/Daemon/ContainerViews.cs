@@ -92,6 +92,7 @@ internal static class ContainerViews
             json.WriteString("layer", record.LayerDirectory);
             json.WriteString("runtimeHandler", record.RuntimeHandler);
             json.WriteString("stopSignal", record.StopSignal);
+            json.WriteString("memoryCgroup", record.MemoryCgroup);
             json.WriteEndObject();
         }
 

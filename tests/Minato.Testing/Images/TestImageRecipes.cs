@@ -37,6 +37,26 @@ public static class TestImageRecipes
             return await image.BuildAsync(dir, cancellationToken: ct);
         });
 
+    /// <summary>Busybox whose config sets <c>USER</c> to <paramref name="user"/> (<c>uid</c>, <c>uid:gid</c>, <c>name</c> or
+    /// <c>name:group</c>, resolved against <see cref="BusyboxRootfs.Passwd"/> and <see cref="BusyboxRootfs.Group"/>).</summary>
+    public static TestImageRecipe BusyboxUser(string user) =>
+        new("busybox-user", $"busybox-user {user} {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+        {
+            var image = new TestImageBuilder { Config = BusyboxRootfs.Config with { User = user } };
+            image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct));
+            return await image.BuildAsync(dir, cancellationToken: ct);
+        });
+
+    /// <summary>Busybox with <c>/data</c> a symlink to <c>/</c> declared as a VOLUME: a runtime that resolves the
+    /// volume on the host instead of inside the rootfs would pull host files into the container.</summary>
+    public static TestImageRecipe VolumeSymlinkToRoot { get; } = new("volume-symlink", $"volume-symlink {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+    {
+        var image = new TestImageBuilder { Config = BusyboxRootfs.Config with { Volumes = ["/data"] } };
+        image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct))
+            .Layer(LayerCompression.Gzip, l => l.Symlink("data", "/"), "RUN ln -s / /data");
+        return await image.BuildAsync(dir, cancellationToken: ct);
+    });
+
     /// <summary>Busybox plus the layers of <see cref="MultilayerImage"/>; its config sets every runtime field.</summary>
     public static TestImageRecipe Multilayer { get; } = new("multilayer", $"multilayer {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
     {

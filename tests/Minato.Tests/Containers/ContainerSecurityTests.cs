@@ -48,6 +48,17 @@ public sealed class ContainerSecurityTests
     }
 
     [Fact]
+    public void Apply_AddAllOnAHostWithoutSome_OnlyWhatTheHostHolds()
+    {
+        var host = SpecHostFacts.FromMask(0x1fffeffffff);
+
+        var set = ContainerCapabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["ALL"], ["SYS_ADMIN"]), host);
+
+        Assert.Equal(host.Where(c => c != "CAP_SYS_ADMIN"), set);
+        Assert.DoesNotContain("CAP_SYS_RESOURCE", set);
+    }
+
+    [Fact]
     public void Apply_UnknownName_Rejected()
     {
         Assert.Throws<InvalidInputException>(() => ContainerCapabilities.Apply([], new CapabilityChanges(["CAP_MAKE_COFFEE"], [])));

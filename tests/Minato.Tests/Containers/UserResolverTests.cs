@@ -165,6 +165,17 @@ public sealed class UserResolverTests : IDisposable
     }
 
     [Fact]
+    public void Resolve_HomeWithACarriageReturn_Rejected()
+    {
+        // A line break inside HOME would reach the container's environment and split the lines of files it is written to.
+        _f.WriteRootfs("etc/passwd", SpecFixture.Passwd + "odd:x:1234:1234::/home/odd\rX=1:/bin/sh\n");
+
+        var error = Assert.Throws<InvalidInputException>(() => _f.User(new ContainerSecurity(), "odd"));
+
+        Assert.Contains("HOME", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ParsePasswd_SkipsCommentsNisAndOutOfRangeIds()
     {
         var entries = UserDatabase.ParsePasswd("# c\n+nis::0:0:::\nbig:x:2147483648:0::/:/bin/sh\nok:x:5:6::/h:/bin/sh\nshort:x:1\n");
