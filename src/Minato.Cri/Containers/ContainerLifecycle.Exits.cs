@@ -79,6 +79,7 @@ public sealed partial class ContainerLifecycle
                     Message = "the container's monitor (conmon) was gone when the daemon started; its exit code is unknown",
                     FinishedAt = Math.Max(current.StartedAt, Nanoseconds(time.GetUtcNow())),
                 });
+                PublishStopped(current);
             }
         }
 
@@ -118,6 +119,7 @@ public sealed partial class ContainerLifecycle
             try
             {
                 exited = store.Update(exited);
+                PublishStopped(exited);
             }
             catch (Engine.Errors.NotFoundException)
             {

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Minato.Cri.Events;
 using Minato.Cri.Images;
 using Minato.Cri.Pods;
 using Minato.Engine.Errors;
@@ -27,7 +28,8 @@ public sealed partial class ContainerLifecycle(
     IOverlayMounts mounts,
     ContainerLifecycleOptions options,
     TimeProvider time,
-    ILogger<ContainerLifecycle> logger) : IPodContainers, IImageUsage, IDisposable
+    ILogger<ContainerLifecycle> logger,
+    ContainerEventSource? events = null) : IPodContainers, IImageUsage, IDisposable
 {
     private readonly ConcurrentDictionary<string, string> _reservedNames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -153,7 +155,12 @@ public sealed partial class ContainerLifecycle(
         var launch = new ContainerLaunch(record.Id, record.Config.Metadata.Name, record.BundleDirectory, handler, record.LogPath,
             record.Config.Tty, record.Config.Stdin, record.Config.StdinOnce);
         var pid = await _conmon.CreateAsync(launch, options.RuntimeTimeout, cancellationToken);
-        record = store.Update(record with { Phase = ContainerPhase.Created, Pid = pid });
+        lock (_stateLock)
+        {
+            record = store.Update(record with { Phase = ContainerPhase.Created, Pid = pid });
+            Publish(record.Id, record.PodId, ContainerEventKind.Created);
+        }
+
         ContainerLog.Created(logger, record.Id, record.NameKey, image.Id);
         return record;
     }
