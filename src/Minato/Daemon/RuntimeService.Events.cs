@@ -11,6 +11,9 @@ internal sealed partial class RuntimeServiceAdapter
     {
         using var subscription = events.Subscribe();
 
+        // Headers now tell the client it is subscribed: every change after this point reaches it.
+        await context.WriteResponseHeadersAsync([]);
+
         // Kestrel waits for open calls when it stops: an endless stream must end on ApplicationStopping, or it holds
         // the daemon up until the shutdown timeout.
         using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
