@@ -78,6 +78,33 @@ public sealed class ContainerEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetContainerEvents_ContainerExitsOnItsOwn_StoppedComesAfterStarted()
+    {
+        var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        using var call = _daemon.Runtime.GetContainerEvents(new GetEventsRequest(), cancellationToken: cancel.Token);
+        await call.ResponseHeadersAsync;
+
+        // Exits at once: the exit watch may fold the exit in before StartContainer has recorded the start.
+        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "brief" }, Image = new ImageSpec { Image = _image }, LogPath = "brief.log" };
+        config.Command.AddRange(["true"]);
+        var id = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
+        await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+
+        var events = new List<ContainerEventResponse>();
+        while (events.Count < 3 && await call.ResponseStream.MoveNext(cancel.Token))
+        {
+            events.Add(call.ResponseStream.Current);
+        }
+
+        Assert.Equal(
+            [ContainerEventType.ContainerCreatedEvent, ContainerEventType.ContainerStartedEvent, ContainerEventType.ContainerStoppedEvent],
+            events.Select(e => e.ContainerEventType));
+        var exited = Assert.Single(events[2].ContainersStatuses);
+        Assert.Equal((ContainerState.ContainerExited, 0, "Completed"), (exited.State, exited.ExitCode, exited.Reason));
+    }
+
+    [Fact]
     public async Task DaemonStop_SubscriberAttached_StreamEndsAndDaemonExitsPromptly()
     {
         await using var daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _network.ConfigDir);

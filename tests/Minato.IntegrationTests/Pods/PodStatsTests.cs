@@ -75,6 +75,47 @@ public sealed class PodStatsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PodSandboxStats_PodWithItsOwnCgroup_ReadsItEvenAfterItsContainerStopped()
+    {
+        // The kubelet names a per-pod cgroup in cgroup_parent; runc makes it as the container's parent.
+        var parent = "minato-it-pod-" + Guid.NewGuid().ToString("N")[..8];
+        var pod = PodConfigs.Kubelet();
+        pod.Linux.CgroupParent = "/" + parent;
+        try
+        {
+            var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = pod })).PodSandboxId;
+            var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "spin" }, Image = new ImageSpec { Image = $"{_registry.Host}/library/busybox:1.36" }, LogPath = "spin.log" };
+            config.Command.AddRange(["sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exec sleep 600"]);
+            var id = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = pod })).ContainerId;
+            await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+            var running = (await _daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = podId })).Stats.Linux;
+            await _daemon.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
+            var stopped = (await _daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = podId })).Stats.Linux;
+            await _daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = podId });
+
+            Assert.True(running.Process.ProcessCount.Value >= 1);
+            Assert.True(running.Memory.UsageBytes.Value > 0);
+
+            // Summing running containers would give nothing now; the pod's own cgroup keeps its CPU time.
+            Assert.Null(Assert.Single(stopped.Containers).Cpu);
+            Assert.True(stopped.Cpu.UsageCoreNanoSeconds.Value >= running.Cpu.UsageCoreNanoSeconds.Value, $"{stopped.Cpu} after {running.Cpu}");
+            Assert.Equal(0UL, stopped.Process.ProcessCount.Value);
+        }
+        finally
+        {
+            foreach (var directory in Directory.GetDirectories("/sys/fs/cgroup").Select(h => Path.Combine(h, parent)).Where(Directory.Exists))
+            {
+                Directory.Delete(directory);
+            }
+
+            if (Directory.Exists(pod.LogDirectory))
+            {
+                Directory.Delete(pod.LogDirectory, recursive: true);
+            }
+        }
+    }
+
+    [Fact]
     public async Task PodSandboxStats_UnknownPod_NotFound()
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
