@@ -80,6 +80,7 @@ public sealed partial class ContainerLifecycle
                     Message = "the container's monitor (conmon) was gone when the daemon started; its exit code is unknown",
                     FinishedAt = Math.Max(current.StartedAt, Nanoseconds(time.GetUtcNow())),
                 });
+                PublishStopped(current);
             }
         }
 
@@ -119,6 +120,7 @@ public sealed partial class ContainerLifecycle
             try
             {
                 exited = store.Update(exited);
+                PublishStopped(exited);
             }
             catch (Engine.Errors.NotFoundException)
             {

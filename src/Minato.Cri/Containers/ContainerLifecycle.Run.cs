@@ -1,3 +1,4 @@
+using Minato.Cri.Events;
 using Minato.Engine.Errors;
 using Minato.Engine.Oci;
 
@@ -25,15 +26,36 @@ public sealed partial class ContainerLifecycle
 
             // Taken before the runtime runs: a process that exits at once must not have finished before it started.
             var startedAt = Nanoseconds(time.GetUtcNow());
-            await Cli(record).StartAsync(record.Id, cancellationToken);
-
-            // A process that exits at once may already be folded in as exited by the exit watch: keep that phase.
-            lock (_stateLock)
+            _starting[record.Id] = true;
+            try
             {
-                var current = store.Get(record.Id) ?? throw new NotFoundException($"container {record.Id} not found");
-                record = store.Update(current.Phase == ContainerPhase.Created
-                    ? current with { Phase = ContainerPhase.Running, StartedAt = startedAt }
-                    : current with { StartedAt = startedAt, FinishedAt = Math.Max(current.FinishedAt, startedAt) });
+                await Cli(record).StartAsync(record.Id, cancellationToken);
+
+                // A process that exits at once may already be folded in as exited by the exit watch: keep that phase.
+                lock (_stateLock)
+                {
+                    var current = store.Get(record.Id) ?? throw new NotFoundException($"container {record.Id} not found");
+                    record = store.Update(current.Phase == ContainerPhase.Created
+                        ? current with { Phase = ContainerPhase.Running, StartedAt = startedAt }
+                        : current with { StartedAt = startedAt, FinishedAt = Math.Max(current.FinishedAt, startedAt) });
+                    _starting.TryRemove(record.Id, out _);
+                    Publish(record.Id, record.PodId, ContainerEventKind.Started);
+                    if (current.Phase == ContainerPhase.Exited)
+                    {
+                        Publish(record.Id, record.PodId, ContainerEventKind.Stopped);
+                    }
+                }
+            }
+            finally
+            {
+                // A failed start: an exit held back while it was in flight is announced now.
+                lock (_stateLock)
+                {
+                    if (_starting.TryRemove(record.Id, out _) && store.Get(record.Id) is { Phase: ContainerPhase.Exited } exited)
+                    {
+                        Publish(exited.Id, exited.PodId, ContainerEventKind.Stopped);
+                    }
+                }
             }
 
             Reconcile(record);
@@ -87,9 +109,14 @@ public sealed partial class ContainerLifecycle
 
             await StopLockedAsync(Reconcile(record), TimeSpan.Zero, cancellationToken);
             await TeardownAsync(record);
-            store.Delete(record.Id);
+            lock (_stateLock)
+            {
+                store.Delete(record.Id);
+                Publish(record.Id, record.PodId, ContainerEventKind.Deleted);
+            }
+
             _locks.TryRemove(record.Id, out _);
-            _cpuSamples.TryRemove(record.Id, out _);
+            _cpuRates.Forget(record.Id);
             ContainerLog.Removed(logger, record.Id);
         }
         finally

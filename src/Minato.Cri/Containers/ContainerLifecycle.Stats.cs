@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Minato.Engine.Linux.Cgroups;
 
 namespace Minato.Cri.Containers;
@@ -15,7 +14,7 @@ public sealed record ContainerUsage(ContainerRecord Container, long Timestamp, C
 /// <summary>ContainerStats and ListContainerStats: read from cgroupfs and the writable layer, no process spawned.</summary>
 public sealed partial class ContainerLifecycle
 {
-    private readonly ConcurrentDictionary<string, (long Timestamp, ulong Cpu)> _cpuSamples = new(StringComparer.Ordinal);
+    private readonly CpuRates _cpuRates = new();
 
     /// <summary>Current use of the containers matching <paramref name="filter"/>.</summary>
     public IReadOnlyList<ContainerUsage> Usage(ContainerFilter filter) => List(filter).Select(Usage).ToList();
@@ -24,18 +23,7 @@ public sealed partial class ContainerLifecycle
     {
         var now = Nanoseconds(time.GetUtcNow());
         var usage = record.Phase == ContainerPhase.Running && record.Pid > 0 ? CgroupUsageReader.ForProcess(record.Pid) : null;
-        ulong? nanoCores = null;
-        if (usage?.CpuNanoseconds is { } cpu)
-        {
-            // The rate needs two readings; the kubelet polls, so keep the last one per container.
-            if (_cpuSamples.TryGetValue(record.Id, out var last) && now > last.Timestamp && cpu >= last.Cpu)
-            {
-                nanoCores = (ulong)((cpu - last.Cpu) * 1e9 / (now - last.Timestamp));
-            }
-
-            _cpuSamples[record.Id] = (now, cpu);
-        }
-
+        var nanoCores = usage?.CpuNanoseconds is { } cpu ? _cpuRates.Sample(record.Id, now, cpu) : null;
         var (bytes, inodes) = LayerUse(Path.Combine(record.LayerDirectory, "upper"));
         return new ContainerUsage(record, now, usage, nanoCores, bytes, inodes);
     }

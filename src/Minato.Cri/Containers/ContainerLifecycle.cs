@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Minato.Cri.Events;
 using Minato.Cri.Images;
 using Minato.Cri.Pods;
 using Minato.Engine.Errors;
@@ -28,7 +29,8 @@ public sealed partial class ContainerLifecycle(
     IOverlayMounts mounts,
     ContainerLifecycleOptions options,
     TimeProvider time,
-    ILogger<ContainerLifecycle> logger) : IPodContainers, IImageUsage, IDisposable
+    ILogger<ContainerLifecycle> logger,
+    ContainerEventSource? events = null) : IPodContainers, IImageUsage, IDisposable
 {
     private readonly ConcurrentDictionary<string, string> _reservedNames = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
@@ -155,7 +157,12 @@ public sealed partial class ContainerLifecycle(
             record.Config.Tty, record.Config.Stdin, record.Config.StdinOnce);
         var pid = await _conmon.CreateAsync(launch, options.RuntimeTimeout, cancellationToken);
         var memoryCgroup = OomKills.MemoryCgroupOf(pid) ?? string.Empty;
-        record = store.Update(record with { Phase = ContainerPhase.Created, Pid = pid, MemoryCgroup = memoryCgroup });
+        lock (_stateLock)
+        {
+            record = store.Update(record with { Phase = ContainerPhase.Created, Pid = pid, MemoryCgroup = memoryCgroup });
+            Publish(record.Id, record.PodId, ContainerEventKind.Created);
+        }
+
         ContainerLog.Created(logger, record.Id, record.NameKey, image.Id);
         return record;
     }

@@ -13,21 +13,27 @@ internal static class LogsCommand
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new lines until the container exits" };
         var tail = new Option<int>("--tail") { Description = "Only the last N lines (-1: all)", DefaultValueFactory = _ => -1 };
         var timestamps = new Option<bool>("--timestamps", "-t") { Description = "Prefix each line with its RFC 3339 timestamp" };
+        var since = new Option<string?>("--since") { Description = "Only lines since an RFC 3339 time or for a duration back from now (10s, 5m, 1h30m)" };
         var command = new Command("logs", "Print a container's logs");
         command.Arguments.Add(id);
         command.Options.Add(follow);
         command.Options.Add(tail);
         command.Options.Add(timestamps);
+        command.Options.Add(since);
         ClientAction.Set(command, async (connection, parse, writer, cancellationToken) =>
         {
             var status = (await connection.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = parse.GetValue(id)! }, cancellationToken: cancellationToken)).Status;
-            await PrintAsync(connection, status, writer, parse.GetValue(tail), parse.GetValue(timestamps), parse.GetValue(follow), cancellationToken);
+            var from = parse.GetValue(since) is { } value ? LogSince.Parse(value, DateTimeOffset.UtcNow) : (DateTimeOffset?)null;
+            await PrintAsync(connection, status, writer, parse.GetValue(tail), parse.GetValue(timestamps), parse.GetValue(follow), from, cancellationToken);
         });
         return command;
     }
 
-    /// <summary>Prints the container's log (the last <paramref name="tail"/> lines, or all when negative), then new lines until it exits when following.</summary>
-    public static async Task PrintAsync(CriConnection connection, ContainerStatus status, TextWriter writer, int tail, bool withTimes, bool follow, CancellationToken cancellationToken)
+    /// <summary>
+    /// Prints the container's log (records from <paramref name="since"/> on, then the last <paramref name="tail"/> of them, or all
+    /// when negative), then new lines until it exits when following.
+    /// </summary>
+    public static async Task PrintAsync(CriConnection connection, ContainerStatus status, TextWriter writer, int tail, bool withTimes, bool follow, DateTimeOffset? since, CancellationToken cancellationToken)
     {
         if (!File.Exists(status.LogPath))
         {
@@ -39,6 +45,12 @@ internal static class LogsCommand
         var lines = new List<string>();
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
+            // Records are in time order: everything before the first one at or after --since is skipped.
+            if (since is { } from && lines.Count == 0 && LogSince.RecordTime(line.Split(' ', 2)[0]) < from)
+            {
+                continue;
+            }
+
             lines.Add(line);
         }
 

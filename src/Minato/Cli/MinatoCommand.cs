@@ -42,6 +42,8 @@ internal static class MinatoCommand
         root.Subcommands.Add(ContainerCommands.Remove());
         root.Subcommands.Add(ContainerCommands.Inspect());
         root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(StatsCommand.Create());
+        root.Subcommands.Add(StatspCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(PullCommand.Create());

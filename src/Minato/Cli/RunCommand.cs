@@ -60,7 +60,7 @@ internal static class RunCommand
             }
 
             var current = (await connection.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id }, cancellationToken: cancellationToken)).Status;
-            await LogsCommand.PrintAsync(connection, current, writer, tail: -1, withTimes: false, follow: true, cancellationToken);
+            await LogsCommand.PrintAsync(connection, current, writer, tail: -1, withTimes: false, follow: true, since: null, cancellationToken);
             var exit = (await connection.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = id }, cancellationToken: cancellationToken)).Status.ExitCode;
             if (parse.GetValue(remove))
             {

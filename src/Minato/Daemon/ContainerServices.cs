@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Minato.Configuration;
 using Minato.Cri.Containers;
+using Minato.Cri.Events;
 using Minato.Cri.Pods;
 using Minato.Engine;
 using Minato.Engine.Images.Store;
@@ -37,6 +38,9 @@ internal static class ContainerServices
             sp.GetRequiredService<IOverlayMounts>(),
             sp.GetRequiredService<ContainerLifecycleOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ContainerLifecycle>>()))
+            sp.GetRequiredService<ILogger<ContainerLifecycle>>(),
+            sp.GetRequiredService<ContainerEventSource>()))
+        .AddSingleton(new ContainerEventSource())
+        .AddSingleton<PodStatsReader>()
         .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<ContainerLifecycle>());
 }

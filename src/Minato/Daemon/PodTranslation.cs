@@ -126,7 +126,7 @@ internal static class PodTranslation
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static PodSandboxMetadata ToProto(SandboxMetadata m) => new() { Name = m.Name, Uid = m.Uid, Namespace = m.Namespace, Attempt = m.Attempt };
+    public static PodSandboxMetadata ToProto(SandboxMetadata m) => new() { Name = m.Name, Uid = m.Uid, Namespace = m.Namespace, Attempt = m.Attempt };
 
     private static Core.NamespaceMode ToCore(Cri.Api.NamespaceMode mode) => mode switch
     {

@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json;
 using Grpc.Core;
+using Microsoft.Extensions.Hosting;
 using Minato.Configuration;
 using Minato.Cri.Api;
 using Minato.Cri.Containers;
+using Minato.Cri.Events;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
 using Minato.Engine.Network;
@@ -18,7 +20,10 @@ internal sealed partial class RuntimeServiceAdapter(
     RuntimeReadiness readiness,
     HostFacts host,
     PodSandboxes pods,
-    ContainerLifecycle containers) : RuntimeService.RuntimeServiceBase
+    ContainerLifecycle containers,
+    PodStatsReader podStats,
+    ContainerEventSource events,
+    IHostApplicationLifetime lifetime) : RuntimeService.RuntimeServiceBase
 {
     /// <summary>The CRI API version Minato speaks; the kubelet refuses runtimes that answer anything else.</summary>
     public const string CriApiVersion = "v1";

@@ -57,22 +57,24 @@ internal sealed partial class RuntimeServiceAdapter
                 UsageCoreNanoSeconds = Value(cgroup.CpuNanoseconds),
                 UsageNanoCores = Value(usage.NanoCores),
             };
-            stats.Memory = new MemoryUsage
-            {
-                Timestamp = usage.Timestamp,
-                WorkingSetBytes = Value(cgroup.WorkingSetBytes),
-                UsageBytes = Value(cgroup.MemoryUsageBytes),
-                RssBytes = Value(cgroup.RssBytes),
-                PageFaults = Value(cgroup.PageFaults),
-                MajorPageFaults = Value(cgroup.MajorPageFaults),
-                AvailableBytes = cgroup.MemoryLimitBytes is { } limit && cgroup.WorkingSetBytes is { } working
-                    ? new UInt64Value { Value = limit > working ? limit - working : 0 }
-                    : null,
-            };
+            stats.Memory = ToMemory(cgroup, usage.Timestamp);
         }
 
         return stats;
     }
+
+    private static MemoryUsage ToMemory(Engine.Linux.Cgroups.CgroupUsage cgroup, long timestamp) => new()
+    {
+        Timestamp = timestamp,
+        WorkingSetBytes = Value(cgroup.WorkingSetBytes),
+        UsageBytes = Value(cgroup.MemoryUsageBytes),
+        RssBytes = Value(cgroup.RssBytes),
+        PageFaults = Value(cgroup.PageFaults),
+        MajorPageFaults = Value(cgroup.MajorPageFaults),
+        AvailableBytes = cgroup.MemoryLimitBytes is { } limit && cgroup.WorkingSetBytes is { } working
+            ? new UInt64Value { Value = limit > working ? limit - working : 0 }
+            : null,
+    };
 
     private static UInt64Value? Value(ulong? value) => value is { } v ? new UInt64Value { Value = v } : null;
 }

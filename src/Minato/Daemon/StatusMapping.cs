@@ -20,6 +20,7 @@ internal static class StatusMapping
         InvalidInputException e => new Status(StatusCode.InvalidArgument, e.Message),
         AlreadyExistsException e => new Status(StatusCode.AlreadyExists, e.Message),
         PreconditionException e => new Status(StatusCode.FailedPrecondition, e.Message),
+        OverloadedException e => new Status(StatusCode.ResourceExhausted, e.Message),
         OperationCanceledException when callCancelled.IsCancellationRequested =>
             new Status(StatusCode.Cancelled, "the call was cancelled by the client or the daemon is shutting down"),
         TimeoutException e => new Status(StatusCode.DeadlineExceeded, e.Message),

@@ -104,12 +104,12 @@ public sealed class DaemonRpcTests : IAsyncLifetime
     [Fact]
     public async Task UnimplementedStreamingRpc_AnswersUnimplemented()
     {
-        using var call = _daemon.Runtime.GetContainerEvents(new GetEventsRequest());
+        using var call = _daemon.Runtime.StreamPodSandboxStats(new StreamPodSandboxStatsRequest());
 
         var e = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
 
         Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
-        Assert.Contains("GetContainerEvents", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("StreamPodSandboxStats", e.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -52,6 +52,10 @@ public sealed class FakeNamespaces : INamespaces
     public Task<T> RunInAsync<T>(IReadOnlyDictionary<NamespaceKind, string> namespaces, Func<T> action) =>
         Task.FromResult(action());
 
+    public Task<IReadOnlyList<T?>> RunInEachAsync<T>(NamespaceKind kind, IReadOnlyList<string> paths, Func<T> action)
+        where T : class =>
+        Task.FromResult<IReadOnlyList<T?>>(paths.Select(p => Pinned.ContainsKey(p) ? action() : null).ToList());
+
     public void Unpin(string path)
     {
         Pinned.TryRemove(path, out _);

@@ -27,6 +27,13 @@ public interface INamespaces
     /// <summary>Runs <paramref name="action"/> on a thread that has joined the given namespaces.</summary>
     Task<T> RunInAsync<T>(IReadOnlyDictionary<NamespaceKind, string> namespaces, Func<T> action);
 
+    /// <summary>
+    /// Runs <paramref name="action"/> once in each namespace of <paramref name="kind"/> at <paramref name="paths"/>, all on
+    /// one thread (one thread for hundreds of pods, not one each); a namespace that cannot be joined yields null.
+    /// </summary>
+    Task<IReadOnlyList<T?>> RunInEachAsync<T>(NamespaceKind kind, IReadOnlyList<string> paths, Func<T> action)
+        where T : class;
+
     /// <summary>Unmounts and deletes a pin; succeeds when it is already gone.</summary>
     void Unpin(string path);
 

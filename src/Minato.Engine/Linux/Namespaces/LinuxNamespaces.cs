@@ -109,6 +109,27 @@ public sealed class LinuxNamespaces : INamespaces
             }
         });
 
+    public Task<IReadOnlyList<T?>> RunInEachAsync<T>(NamespaceKind kind, IReadOnlyList<string> paths, Func<T> action)
+        where T : class =>
+        DedicatedThread.RunAsync<IReadOnlyList<T?>>("minato-ns-each", () =>
+        {
+            using var saved = SavedNamespaces.Save([kind]);
+            var results = new List<T?>(paths.Count);
+            try
+            {
+                foreach (var path in paths)
+                {
+                    results.Add(TryJoin(kind, path) ? action() : null);
+                }
+            }
+            finally
+            {
+                saved.Restore();
+            }
+
+            return results;
+        });
+
     public void Unpin(string path)
     {
         LinuxMounts.Detach(path);
@@ -175,6 +196,25 @@ public sealed class LinuxNamespaces : INamespaces
             {
                 _ = Close(fd);
             }
+        }
+    }
+
+    /// <summary>Joins one namespace; false when it is gone (the pod was removed meanwhile).</summary>
+    private static bool TryJoin(NamespaceKind kind, string path)
+    {
+        var fd = Open(path, ORdOnlyCloExec);
+        if (fd < 0)
+        {
+            return false;
+        }
+
+        try
+        {
+            return Setns(fd, kind.CloneFlag()) == 0;
+        }
+        finally
+        {
+            _ = Close(fd);
         }
     }
 

@@ -1,0 +1,74 @@
+using Minato.Cri.Pods;
+using Minato.Engine.Linux.Cgroups;
+using Minato.Engine.Linux.Namespaces;
+
+namespace Minato.Cri.Containers;
+
+/// <summary>PodSandboxStats and ListPodSandboxStats: cgroupfs reads and one namespace-hopping thread, no process spawned.</summary>
+public sealed class PodStatsReader(PodSandboxes pods, ContainerLifecycle containers, INamespaces namespaces, ContainerSpecOptions options, TimeProvider time)
+{
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+    private readonly CpuRates _cpuRates = new();
+
+    /// <summary>Current use of the pods matching <paramref name="filter"/> and of their containers.</summary>
+    public async Task<IReadOnlyList<PodSandboxUsage>> ReadAsync(SandboxFilter filter, CancellationToken cancellationToken)
+    {
+        var sandboxes = pods.List(filter);
+        if (sandboxes.Count == 0)
+        {
+            return [];
+        }
+
+        var byPod = containers.Usage(new ContainerFilter(null, sandboxes.Count == 1 ? sandboxes[0].Id : null, null, NoLabels))
+            .ToLookup(u => u.Container.PodId, StringComparer.Ordinal);
+
+        // All network namespaces are read on one thread that hops from pod to pod: hundreds of pods, one thread.
+        var withNetwork = sandboxes.Where(p => p.IsReady && p.NetnsPath is not null).ToList();
+        var counters = withNetwork.Count == 0 ? []
+            : await namespaces.RunInEachAsync(NamespaceKind.Net, withNetwork.Select(p => p.NetnsPath!).ToList(), InterfaceCounters.ReadCurrentThread)
+                .WaitAsync(cancellationToken);
+        var interfaces = withNetwork.Zip(counters).ToDictionary(p => p.First.Id, p => p.Second, StringComparer.Ordinal);
+
+        var now = (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        return sandboxes.Select(pod =>
+        {
+            var podContainers = byPod[pod.Id].ToList();
+            var usage = PodCgroup(pod) is { } path ? CgroupUsageReader.Read(CgroupPaths.Uniform(path, options.CgroupMode)) : null;
+            if (usage is null && podContainers.Select(c => c.Usage).OfType<CgroupUsage>().ToList() is { Count: > 0 } running)
+            {
+                usage = CgroupUsage.Sum(running);
+            }
+
+            var nanoCores = usage?.CpuNanoseconds is { } cpu ? _cpuRates.Sample(pod.Id, now, cpu) : null;
+            return new PodSandboxUsage(pod, now, usage, nanoCores, interfaces.GetValueOrDefault(pod.Id), podContainers);
+        }).ToList();
+    }
+
+    /// <summary>
+    /// The pod's own cgroup: the kubelet makes one per pod and names it in cgroup_parent. Without one (the pod's containers
+    /// sit under Minato's shared default parent) there is no pod cgroup, and the pod's use is the sum of its containers'.
+    /// </summary>
+    public string? PodCgroup(PodSandbox pod)
+    {
+        var parent = pod.Config.CgroupParent;
+        if (parent.Length == 0)
+        {
+            return null;
+        }
+
+        return options.CgroupDriver == CgroupDriver.Systemd ? SlicePath(parent) : "/" + parent.Trim('/');
+    }
+
+    /// <summary>systemd's slice nesting: <c>a-b-c.slice</c> lives at <c>/a.slice/a-b.slice/a-b-c.slice</c>.</summary>
+    public static string SlicePath(string slice)
+    {
+        var name = slice.EndsWith(".slice", StringComparison.Ordinal) ? slice[..^".slice".Length] : slice;
+        if (name is "-" or "")
+        {
+            return "/";
+        }
+
+        var parts = name.Split('-');
+        return string.Concat(Enumerable.Range(1, parts.Length).Select(n => "/" + string.Join('-', parts.Take(n)) + ".slice"));
+    }
+}

@@ -1,0 +1,24 @@
+using Grpc.Core;
+using Minato.Cri.Api;
+using Minato.Cri.Pods;
+
+namespace Minato.Daemon;
+
+/// <summary>Metric RPCs: the cAdvisor-style series of <see cref="CadvisorMetrics"/> for every pod.</summary>
+internal sealed partial class RuntimeServiceAdapter
+{
+    public override Task<ListMetricDescriptorsResponse> ListMetricDescriptors(ListMetricDescriptorsRequest request, ServerCallContext context)
+    {
+        var response = new ListMetricDescriptorsResponse();
+        response.Descriptors.AddRange(CadvisorMetrics.Descriptors());
+        return Task.FromResult(response);
+    }
+
+    public override async Task<ListPodSandboxMetricsResponse> ListPodSandboxMetrics(ListPodSandboxMetricsRequest request, ServerCallContext context)
+    {
+        var usage = await podStats.ReadAsync(new SandboxFilter(null, null, new Dictionary<string, string>()), context.CancellationToken);
+        var response = new ListPodSandboxMetricsResponse();
+        response.PodMetrics.AddRange(usage.Select(CadvisorMetrics.ForPod));
+        return response;
+    }
+}

@@ -1,0 +1,15 @@
+using Minato.Cri.Containers;
+
+namespace Minato.Tests.Containers;
+
+public sealed class PodStatsReaderTests
+{
+    [Theory]
+    [InlineData("kubepods-burstable-pod1234.slice", "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234.slice")]
+    [InlineData("kubepods.slice", "/kubepods.slice")]
+    [InlineData("-.slice", "/")]
+    public void SlicePath_SystemdSliceName_NestsLikeSystemd(string slice, string path)
+    {
+        Assert.Equal(path, PodStatsReader.SlicePath(slice));
+    }
+}
