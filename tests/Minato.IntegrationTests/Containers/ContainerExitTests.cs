@@ -25,7 +25,8 @@ public sealed class ContainerExitTests(ContainerPodFixture fixture)
         var stdout = run.Log.Where(r => r.Stream == "stdout").ToList();
         var longRecords = stdout.TakeWhile(r => r.Partial).Append(stdout.First(r => !r.Partial)).ToList();
         Assert.True(longRecords.Count >= 3, $"{longRecords.Count} records for a 40 KiB line");
-        Assert.All(longRecords, r => Assert.InRange(r.Content.Length, 1, MaxRecordBytes));
+        // The closing F record is empty when a read happened to end just before the newline.
+        Assert.All(longRecords, r => Assert.InRange(r.Content.Length, r.Partial ? 1 : 0, MaxRecordBytes));
         Assert.False(longRecords[^1].Partial);
         Assert.Equal(expected, string.Concat(longRecords.Select(r => r.Content)));
         Assert.Equal([expected, "after"], run.Stdout);
