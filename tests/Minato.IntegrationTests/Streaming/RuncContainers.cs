@@ -81,11 +81,26 @@ public sealed class RuncContainers : IAsyncLifetime
         return launch;
     }
 
-    /// <summary>Kills a container started here and waits until runc reports it stopped.</summary>
+    /// <summary>Kills a container started here (unless it has exited) and waits until conmon recorded its exit.</summary>
     public async Task KillAsync(ContainerLaunch launch)
     {
-        await _cli.KillAsync(launch.Id, 9, all: false, CancellationToken.None);
-        for (var i = 0; i < 250 && (await _cli.StateAsync(launch.Id, CancellationToken.None))?.Status == "running"; i++)
+        try
+        {
+            await _cli.KillAsync(launch.Id, 9, all: false, CancellationToken.None);
+        }
+        catch (OciRuntimeException)
+        {
+            // It has already exited.
+        }
+
+        await WaitForExitAsync(launch);
+    }
+
+    /// <summary>Waits until conmon has written the container's exit file (conmon exits right after).</summary>
+    public async Task WaitForExitAsync(ContainerLaunch launch)
+    {
+        var exitFile = Path.Combine(Directory, "exits", launch.Id);
+        for (var i = 0; i < 500 && !(File.Exists(exitFile) && new FileInfo(exitFile).Length > 0); i++)
         {
             await Task.Delay(20);
         }
