@@ -89,25 +89,6 @@ public sealed class ExecSessionTests(RuncContainers containers) : IClassFixture<
         Assert.True(await GoneAsync(pid), $"exec'd process {pid} still runs");
     }
 
-    [Fact]
-    public async Task RunAsync_TwoHundredCycles_LeavesDescriptorsFlat()
-    {
-        await ExecAsync(["true"], new StreamingSession { Stdout = new MemoryStream() });
-        var before = Directory.GetFiles("/proc/self/fd").Length;
-
-        for (var i = 0; i < 200; i++)
-        {
-            var stdout = new MemoryStream();
-            var code = await ExecAsync(["sh", "-c", "cat; exit 2"], new StreamingSession { Stdin = new MemoryStream("x"u8.ToArray()), Stdout = stdout, Stderr = new MemoryStream() });
-            Assert.Equal(2, code);
-            Assert.Equal("x", Encoding.UTF8.GetString(stdout.ToArray()));
-        }
-
-        // A little slack for the runtime's own lazily opened descriptors (epoll, eventfd, thread pool).
-        Assert.InRange(Directory.GetFiles("/proc/self/fd").Length, 0, before + 4);
-        Assert.Empty(Directory.GetFiles(Path.Combine(_container.BundleDirectory, "exec")));
-    }
-
     private async Task<int> ExecAsync(string[] command, StreamingSession session)
     {
         using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, command, ExecSession.Terminal(session), CancellationToken.None);
