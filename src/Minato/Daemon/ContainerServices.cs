@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Minato.Configuration;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
+using Minato.Cri.Streaming;
 using Minato.Engine;
 using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
@@ -11,7 +12,7 @@ using Minato.Engine.Store;
 
 namespace Minato.Daemon;
 
-/// <summary>Registers the container store, spec builder and lifecycle, and hooks them into pod teardown.</summary>
+/// <summary>Registers the container store, spec builder, lifecycle and streams, and hooks them into pod teardown.</summary>
 internal static class ContainerServices
 {
     public static IServiceCollection AddContainers(this IServiceCollection services, MinatoConfig config) => services
@@ -38,5 +39,6 @@ internal static class ContainerServices
             sp.GetRequiredService<ContainerLifecycleOptions>(),
             sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ContainerLifecycle>>()))
-        .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<ContainerLifecycle>());
+        .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<ContainerLifecycle>())
+        .AddSingleton<IContainerStreams, ContainerStreams>();
 }
