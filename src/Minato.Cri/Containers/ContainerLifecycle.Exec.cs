@@ -1,14 +1,17 @@
 using System.Diagnostics;
-using System.Security.Cryptography;
-using System.Text.Json;
 using Minato.Engine.Errors;
 using Minato.Engine.Oci;
-using Minato.Engine.Oci.Spec;
 
 namespace Minato.Cri.Containers;
 
 /// <summary>What ExecSync returns: both streams (each capped) and the exit code.</summary>
 public sealed record ExecResult(byte[] Stdout, byte[] Stderr, int ExitCode);
+
+/// <summary>An exec ready to run: the container's runtime, its id, and the process spec; dispose to delete the files.</summary>
+public sealed record ExecTarget(OciRuntimeHandler Runtime, string ContainerId, ExecProcessFiles Files) : IDisposable
+{
+    public void Dispose() => Files.Dispose();
+}
 
 /// <summary>ExecSync: a command in a running container through the runtime's <c>exec</c>, bounded in time and output.</summary>
 public sealed partial class ContainerLifecycle
@@ -23,6 +26,16 @@ public sealed partial class ContainerLifecycle
     /// A <paramref name="timeout"/> of zero waits forever; on timeout the command is killed and the result says so.</summary>
     public async Task<ExecResult> ExecSyncAsync(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        using var exec = await PrepareExecAsync(id, command, terminal: null, cancellationToken);
+        return await RunExecAsync(exec, timeout, cancellationToken);
+    }
+
+    /// <summary>Checks that the container runs and writes the process spec of one exec in it (on a terminal of the given
+    /// size, or without one); dispose to delete it.</summary>
+    /// <exception cref="NotFoundException">No such container.</exception>
+    /// <exception cref="PreconditionException">The container is not running.</exception>
+    public async Task<ExecTarget> PrepareExecAsync(string id, IReadOnlyList<string> command, ConsoleSize? terminal, CancellationToken cancellationToken)
+    {
         if (command.Count == 0 || command[0].Length == 0)
         {
             throw new InvalidInputException("cmd is required");
@@ -34,26 +47,14 @@ public sealed partial class ContainerLifecycle
             throw new PreconditionException($"container {record.Id} is not running");
         }
 
-        var spec = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(Path.Combine(record.BundleDirectory, "config.json"), cancellationToken), RuntimeSpecJsonContext.Default.RuntimeSpec)
-            ?? throw new PreconditionException($"container {record.Id} has no readable config.json");
-        var process = (spec.Process ?? throw new PreconditionException($"container {record.Id} has no process")) with { Args = [.. command], Terminal = null };
-        var directory = Path.Combine(record.BundleDirectory, "exec");
-        Directory.CreateDirectory(directory);
-        var name = Path.Combine(directory, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)));
-        await File.WriteAllBytesAsync(name + ".json", JsonSerializer.SerializeToUtf8Bytes(process, RuntimeSpecJsonContext.Default.SpecProcess), cancellationToken);
-        try
-        {
-            return await RunExecAsync(Handler(record.RuntimeHandler), record.Id, name, timeout, cancellationToken);
-        }
-        finally
-        {
-            File.Delete(name + ".json");
-            File.Delete(name + ".pid");
-        }
+        var handler = Handler(record.RuntimeHandler);
+        var files = await ExecProcessFiles.WriteAsync(record.BundleDirectory, record.Id, command, terminal, cancellationToken);
+        return new ExecTarget(handler, record.Id, files);
     }
 
-    private static async Task<ExecResult> RunExecAsync(OciRuntimeHandler handler, string id, string name, TimeSpan timeout, CancellationToken cancellationToken)
+    private static async Task<ExecResult> RunExecAsync(ExecTarget exec, TimeSpan timeout, CancellationToken cancellationToken)
     {
+        var handler = exec.Runtime;
         var executable = handler.ResolveExecutable() ?? throw new OciRuntimeException($"OCI runtime {handler.Name} not found at {handler.Path}");
         var start = new ProcessStartInfo(executable)
         {
@@ -62,7 +63,7 @@ public sealed partial class ContainerLifecycle
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "--root", handler.Root, "exec", "--process", name + ".json", "--pid-file", name + ".pid", id })
+        foreach (var arg in exec.Files.Arguments(handler, exec.ContainerId))
         {
             start.ArgumentList.Add(arg);
         }
@@ -84,7 +85,7 @@ public sealed partial class ContainerLifecycle
         catch (OperationCanceledException)
         {
             // Kill the command inside the container first; the runtime then returns on its own.
-            KillExecProcess(name + ".pid");
+            exec.Files.KillProcess();
             if (!runtime.WaitForExit(TimeSpan.FromSeconds(5)))
             {
                 runtime.Kill(entireProcessTree: true);
@@ -96,21 +97,6 @@ public sealed partial class ContainerLifecycle
         }
 
         return new ExecResult(await stdout, await stderr, runtime.ExitCode);
-    }
-
-    private static void KillExecProcess(string pidFile)
-    {
-        try
-        {
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var pid) && pid > 1)
-            {
-                Engine.Linux.ProcessKill.Send(pid, SigKill);
-            }
-        }
-        catch (IOException)
-        {
-            // No pid file: the command never started.
-        }
     }
 
     private static async Task<byte[]> ReadCappedAsync(Stream stream)

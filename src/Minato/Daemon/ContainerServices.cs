@@ -4,6 +4,7 @@ using Minato.Configuration;
 using Minato.Cri.Containers;
 using Minato.Cri.Events;
 using Minato.Cri.Pods;
+using Minato.Cri.Streaming;
 using Minato.Engine;
 using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
@@ -12,7 +13,7 @@ using Minato.Engine.Store;
 
 namespace Minato.Daemon;
 
-/// <summary>Registers the container store, spec builder and lifecycle, and hooks them into pod teardown.</summary>
+/// <summary>Registers the container store, spec builder, lifecycle and streams, and hooks them into pod teardown.</summary>
 internal static class ContainerServices
 {
     public static IServiceCollection AddContainers(this IServiceCollection services, MinatoConfig config) => services
@@ -42,5 +43,6 @@ internal static class ContainerServices
             sp.GetRequiredService<ContainerEventSource>()))
         .AddSingleton(new ContainerEventSource())
         .AddSingleton<PodStatsReader>()
-        .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<ContainerLifecycle>());
+        .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<ContainerLifecycle>())
+        .AddSingleton<IContainerStreams, ContainerStreams>();
 }

@@ -17,11 +17,12 @@ public static unsafe class SpawnedProcess
 {
     private const int OpaqueSize = 1024;
 
-    /// <summary>Spawns <paramref name="path"/>; stdin/stdout/stderr are /dev/null. Returns the pid; reap it with <see cref="WaitAsync"/>.</summary>
+    /// <summary>Spawns <paramref name="path"/>; stdin/stdout/stderr not given in <paramref name="descriptors"/> are /dev/null.
+    /// Returns the pid; reap it with <see cref="WaitAsync"/>.</summary>
     /// <param name="path">Absolute path of the executable.</param>
     /// <param name="argv">The whole argument vector, argv[0] included.</param>
     /// <param name="environment">The complete environment of the child.</param>
-    /// <param name="descriptors">Parent descriptors and the numbers they get in the child (3 and up).</param>
+    /// <param name="descriptors">Parent descriptors and the numbers they get in the child (0 to 2 replace /dev/null).</param>
     public static int Spawn(string path, IReadOnlyList<string> argv, IReadOnlyDictionary<string, string> environment, IReadOnlyList<(SafeFileHandle Handle, int ChildFd)> descriptors)
     {
         var actions = NativeMemory.AllocZeroed(OpaqueSize);
@@ -33,7 +34,7 @@ public static unsafe class SpawnedProcess
         {
             Check(FileActionsInit(actions), "posix_spawn_file_actions_init");
             Check(AttributesInit(attributes), "posix_spawnattr_init");
-            for (var fd = 0; fd < 3; fd++)
+            foreach (var fd in Enumerable.Range(0, 3).Where(fd => !descriptors.Any(d => d.ChildFd == fd)))
             {
                 Check(FileActionsAddOpen(actions, fd, "/dev/null", ORdWr, 0), "posix_spawn_file_actions_addopen");
             }

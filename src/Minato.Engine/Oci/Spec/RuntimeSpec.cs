@@ -49,7 +49,14 @@ public sealed record SpecProcess
     public string? ApparmorProfile { get; init; }
 
     public int? OomScoreAdj { get; init; }
+
+    /// <summary>The terminal's initial size, applied by the runtime when it creates the terminal (so no first frame
+    /// is drawn at 0x0).</summary>
+    public SpecConsoleSize? ConsoleSize { get; init; }
 }
+
+/// <summary>A terminal size in character cells.</summary>
+public sealed record SpecConsoleSize(uint Height, uint Width);
 
 /// <summary>The ids the process runs as.</summary>
 public sealed record SpecUser

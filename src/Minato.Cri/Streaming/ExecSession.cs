@@ -1,0 +1,69 @@
+using Minato.Engine.Oci;
+
+namespace Minato.Cri.Streaming;
+
+/// <summary>One streaming exec: a prepared process spec run by the runtime with a client's streams attached.</summary>
+/// <remarks>
+/// Without a TTY the process gets a pipe for each stream the client asked for (the others are /dev/null); the
+/// client's end of stdin closes the process's stdin. With a TTY, one terminal carries input and output, resized
+/// from the client's resize events, and its stdin stays open until the process ends (an interactive shell is
+/// ended by its user, not by a half-closed stream). The session ends when the process exits; output still in the
+/// pipes is delivered first, for at most <see cref="DrainTimeout"/> in case a background child holds them open.
+/// </remarks>
+public static class ExecSession
+{
+    /// <summary>How long output may keep flowing after the process exited.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long a killed exec may take to go away before its runtime is killed too.</summary>
+    public static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>The terminal an exec of <paramref name="session"/> runs on: null without a TTY, else the client's first
+    /// size when it has already sent one (taken from its resize events), else 80x24.</summary>
+    public static ConsoleSize? Terminal(StreamingSession session) =>
+        !session.Tty ? null
+        : session.Resize is not null && session.Resize.TryRead(out var size) ? new ConsoleSize(size.Width, size.Height)
+        : new ConsoleSize(80, 24);
+
+    /// <summary>Runs the exec (on a terminal when <paramref name="files"/> asks for one) and returns its exit code. On cancellation the process is killed, everything is closed,
+    /// and <see cref="OperationCanceledException"/> is thrown.</summary>
+    public static async Task<int> RunAsync(OciRuntimeHandler runtime, string containerId, ExecProcessFiles files, StreamingSession session, CancellationToken cancellationToken)
+    {
+        var stdio = new ExecStdio(session.Stdin is not null, session.Stdout is not null, session.Stderr is not null && files.Terminal is null);
+        using var exec = RuntimeExec.Start(runtime, containerId, files, stdio);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var output = Task.WhenAll(
+            StreamPumps.CopyAsync(exec.Stdout, session.Stdout, stop.Token),
+            StreamPumps.CopyAsync(exec.Stderr, session.Stderr, stop.Token));
+        var input = session.Stdin is null || exec.Stdin is not { } stdin
+            ? Task.CompletedTask
+            : StreamPumps.FeedAsync(session.Stdin, WriteAndFlush(stdin), files.Terminal is not null ? () => { }
+        : stdin.Dispose, stop.Token);
+        var resize = files.Terminal is not null
+            ? StreamPumps.ResizeAsync(session.Resize, s => exec.Resize(s.Width, s.Height), stop.Token)
+            : Task.CompletedTask;
+        try
+        {
+            await exec.Exited.WaitAsync(cancellationToken);
+            await Task.WhenAny(output, Task.Delay(DrainTimeout, CancellationToken.None));
+            return await exec.Exited;
+        }
+        catch (OperationCanceledException)
+        {
+            await exec.KillAsync(KillTimeout);
+            throw;
+        }
+        finally
+        {
+            // A write blocked on a full pipe that a background child holds cannot be cancelled; do not wait for it.
+            await stop.CancelAsync();
+            await Task.WhenAny(Task.WhenAll(input, resize), Task.Delay(DrainTimeout, CancellationToken.None));
+        }
+    }
+
+    private static Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask> WriteAndFlush(Stream stream) => async (data, cancellationToken) =>
+    {
+        await stream.WriteAsync(data, cancellationToken);
+        await stream.FlushAsync(cancellationToken);
+    };
+}
