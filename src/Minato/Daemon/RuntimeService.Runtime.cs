@@ -18,7 +18,8 @@ internal sealed partial class RuntimeServiceAdapter(
     RuntimeReadiness readiness,
     HostFacts host,
     PodSandboxes pods,
-    ContainerLifecycle containers) : RuntimeService.RuntimeServiceBase
+    ContainerLifecycle containers,
+    Minato.Streaming.StreamingRequestValidator streaming) : RuntimeService.RuntimeServiceBase
 {
     /// <summary>The CRI API version Minato speaks; the kubelet refuses runtimes that answer anything else.</summary>
     public const string CriApiVersion = "v1";
