@@ -30,6 +30,8 @@ public static class ConfigJson
             json.WriteEndArray();
             json.WriteString("default_runtime", config.DefaultRuntime);
             json.WriteNumber("shutdown_timeout_seconds", (int)config.ShutdownTimeout.TotalSeconds);
+            json.WriteString("streaming_address", config.Streaming.Address);
+            json.WriteNumber("streaming_port", config.Streaming.Port);
             json.WriteString("registries_config", RegistriesConfigLoader.Locate(config.Images.RegistriesConfig) ?? "(none)");
             json.WriteString("registry_auth_file", config.Images.RegistryAuthFile);
             json.WriteString("sandbox_image", config.Images.SandboxImage);

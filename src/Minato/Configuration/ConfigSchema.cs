@@ -49,6 +49,11 @@ internal static class ConfigSchema
         new("image_pull_stall_timeout_seconds", "A pull that receives no data for this long fails.",
             c => ((int)c.Images.Pull.StallTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             (c, e) => c with { Images = c.Images with { Pull = c.Images.Pull with { StallTimeout = TimeSpan.FromSeconds(Range(e, 1, 86400)) } } }),
+        new("streaming_address", "Address of the exec/attach/port-forward streaming server (HTTP, SPDY/3.1 and WebSocket); the kubelet connects to it on this node.",
+            c => Quote(c.Streaming.Address), (c, e) => c with { Streaming = c.Streaming with { Address = ParseAddress(e) } }),
+        new("streaming_port", "TCP port of the streaming server; 0 picks a free port at start-up.",
+            c => c.Streaming.Port.ToString(CultureInfo.InvariantCulture),
+            (c, e) => c with { Streaming = c.Streaming with { Port = (int)Range(e, 0, 65535) } }),
     ];
 
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>
@@ -122,6 +127,11 @@ internal static class ConfigSchema
             ? value
             : throw entry.Error($"must be one of {string.Join(", ", allowed)} (got \"{value}\")");
     }
+
+    private static string ParseAddress(TomlEntry entry) =>
+        System.Net.IPAddress.TryParse(entry.AsString(), out _)
+            ? entry.AsString()
+            : throw entry.Error($"must be an IPv4 or IPv6 address (got \"{entry.AsString()}\")");
 
     private static long Range(TomlEntry entry, long min, long max)
     {

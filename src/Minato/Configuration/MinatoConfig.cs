@@ -45,6 +45,9 @@ public sealed record MinatoConfig
     /// <summary>Registries, credentials, sandbox image and pull limits.</summary>
     public ImageSettings Images { get; init; } = new();
 
+    /// <summary>The streaming server that Exec, Attach and PortForward URLs point to.</summary>
+    public Streaming.StreamingOptions Streaming { get; init; } = new();
+
     /// <summary>The file the values came from, or null when only defaults and flags apply.</summary>
     public string? SourcePath { get; init; }
 

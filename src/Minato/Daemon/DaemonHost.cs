@@ -114,7 +114,8 @@ internal static class DaemonHost
                 ExecutableSearch.Find("catatonit")))
             .AddSingleton<PodSandboxes>()
             .AddContainers(config)
-            .AddImages(config);
+            .AddImages(config)
+            .AddStreaming(config);
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxMessageSize;

@@ -23,7 +23,8 @@ internal sealed partial class RuntimeServiceAdapter(
     ContainerLifecycle containers,
     PodStatsReader podStats,
     ContainerEventSource events,
-    IHostApplicationLifetime lifetime) : RuntimeService.RuntimeServiceBase
+    IHostApplicationLifetime lifetime,
+    Minato.Streaming.StreamingRequestValidator streaming) : RuntimeService.RuntimeServiceBase
 {
     /// <summary>The CRI API version Minato speaks; the kubelet refuses runtimes that answer anything else.</summary>
     public const string CriApiVersion = "v1";
