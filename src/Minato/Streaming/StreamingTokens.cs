@@ -22,7 +22,7 @@ public sealed class StreamingTokens(StreamingOptions options, TimeProvider time)
     }
 
     /// <summary>Stores <paramref name="request"/> under a new unguessable token.</summary>
-    /// <exception cref="PreconditionException">Too many unused tokens are pending.</exception>
+    /// <exception cref="OverloadedException">Too many unused tokens are pending (RESOURCE_EXHAUSTED: the caller may retry).</exception>
     public string Issue(StreamingRequest request)
     {
         var now = time.GetUtcNow();
@@ -36,7 +36,7 @@ public sealed class StreamingTokens(StreamingOptions options, TimeProvider time)
 
             if (_pending.Count >= options.MaxPendingTokens)
             {
-                throw new PreconditionException($"{_pending.Count} streaming requests are waiting for their clients; try again later");
+                throw new OverloadedException($"{_pending.Count} streaming requests are waiting for their clients; try again later");
             }
 
             _pending[token] = (request, now + options.TokenLifetime);

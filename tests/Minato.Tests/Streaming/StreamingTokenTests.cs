@@ -64,7 +64,7 @@ public sealed class StreamingTokenTests
         var first = tokens.Issue(new PortForwardTarget("p1", []));
         tokens.Issue(new PortForwardTarget("p1", []));
 
-        Assert.Throws<PreconditionException>(() => tokens.Issue(new PortForwardTarget("p1", [])));
+        Assert.Throws<OverloadedException>(() => tokens.Issue(new PortForwardTarget("p1", [])));
         Assert.NotNull(tokens.Take(first));
         tokens.Issue(new PortForwardTarget("p1", []));
         Assert.Equal(2, tokens.Count);
