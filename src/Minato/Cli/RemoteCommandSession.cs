@@ -30,7 +30,7 @@ internal static class RemoteCommandSession
         using var socket = await ChannelWebSocket.ConnectAsync(url, Protocol, signals.Token);
         var input = new SafeFileHandle(0, ownsHandle: false);
         TerminalRawMode? raw = null;
-        PosixSignalRegistration? windowChanges = null;
+        IDisposable? windowChanges = null;
         byte[]? status;
         try
         {
@@ -113,7 +113,7 @@ internal static class RemoteCommandSession
     }
 
     /// <summary>Sends the terminal's size now and after each SIGWINCH; nothing when neither stdout nor stdin is a terminal.</summary>
-    private static PosixSignalRegistration? SendSizes(ChannelWebSocket socket, CancellationToken cancellationToken)
+    private static WindowChanges? SendSizes(ChannelWebSocket socket, CancellationToken cancellationToken)
     {
         var output = new SafeFileHandle(1, ownsHandle: false);
         var terminal = TerminalRawMode.IsTerminal(output) ? output : new SafeFileHandle(0, ownsHandle: false);
@@ -142,7 +142,7 @@ internal static class RemoteCommandSession
                 // The session ended.
             }
         }, cancellationToken);
-        return PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => changes.Writer.TryWrite(true));
+        return new WindowChanges(PosixSignalRegistration.Create(PosixSignal.SIGWINCH, _ => changes.Writer.TryWrite(true)), changes.Writer);
     }
 
     /// <summary>The exit code the status stands for: 0 on success, the command's code for <c>NonZeroExitCode</c>.</summary>
@@ -177,5 +177,15 @@ internal static class RemoteCommandSession
         }
 
         throw new CliException(status.Message ?? status.Status);
+    }
+
+    /// <summary>The SIGWINCH registration and the queue it feeds; disposing ends the sender.</summary>
+    private sealed class WindowChanges(PosixSignalRegistration registration, ChannelWriter<bool> changes) : IDisposable
+    {
+        public void Dispose()
+        {
+            registration.Dispose();
+            changes.TryComplete();
+        }
     }
 }
