@@ -42,6 +42,9 @@ internal static class MinatoCommand
         root.Subcommands.Add(ContainerCommands.Remove());
         root.Subcommands.Add(ContainerCommands.Inspect());
         root.Subcommands.Add(LogsCommand.Create());
+        root.Subcommands.Add(ExecCommand.Create());
+        root.Subcommands.Add(AttachCommand.Create());
+        root.Subcommands.Add(PortForwardCommand.Create());
         root.Subcommands.Add(StatsCommand.Create());
         root.Subcommands.Add(StatspCommand.Create());
         root.Subcommands.Add(RunCommand.Create());

@@ -3,12 +3,13 @@ using Microsoft.Win32.SafeHandles;
 
 namespace Minato.Engine.Linux.Interop;
 
-/// <summary>libc entry points for pseudo-terminals: allocate a pair, set raw mode and the window size.</summary>
+/// <summary>libc entry points for terminals: allocate a pseudo-terminal pair, raw mode, the window size.</summary>
 internal static unsafe partial class TerminalCalls
 {
     private const string LibraryName = "libc";
 
     /// <summary>The asm-generic ioctl numbers, shared by x86-64 and arm64.</summary>
+    public const ulong TiocGWinSz = 0x5413;
     public const ulong TiocSWinSz = 0x5414;
     public const ulong TiocGPtPeer = 0x5441;
     public const int ONoCtty = 0x100;
@@ -35,6 +36,9 @@ internal static unsafe partial class TerminalCalls
 
     [LibraryImport(LibraryName, EntryPoint = "tcsetattr", SetLastError = true)]
     internal static partial int Tcsetattr(SafeFileHandle fd, int action, byte* termios);
+
+    [LibraryImport(LibraryName, EntryPoint = "isatty")]
+    internal static partial int Isatty(SafeFileHandle fd);
 
     [LibraryImport(LibraryName, EntryPoint = "cfmakeraw")]
     internal static partial void Cfmakeraw(byte* termios);
