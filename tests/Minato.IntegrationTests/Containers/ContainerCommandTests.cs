@@ -1,53 +1,32 @@
 using System.Text.Json;
 using Minato.Cri.Api;
-using Minato.IntegrationTests.Pods;
 using Minato.Testing;
-using Minato.Testing.Network;
 
 namespace Minato.IntegrationTests.Containers;
 
 /// <summary>The container verbs (create, start, ps, inspect, stop, rm) as a person runs them.</summary>
 public sealed class ContainerCommandTests : IAsyncLifetime
 {
-    private RegistryFixture _registry = null!;
-    private TestNetwork _network = null!;
-    private MinatoDaemon _daemon = null!;
+    private TestNode _node = null!;
     private PodSandboxConfig _pod = null!;
 
     public async Task InitializeAsync()
     {
-        _registry = await RegistryFixture.StartAsync();
-        await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), "library/busybox:1.36");
-        _network = TestNetwork.Create();
-        _daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _network.ConfigDir);
-        _pod = PodConfigs.Kubelet();
+        _node = await TestNode.StartAsync(pullBusybox: false);
+        _pod = _node.NewPod();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var pod in (await _daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items)
-        {
-            await _daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = pod.Id });
-        }
-
-        await _daemon.DisposeAsync();
-        await _network.DisposeAsync();
-        await _registry.DisposeAsync();
-        if (Directory.Exists(_pod.LogDirectory))
-        {
-            Directory.Delete(_pod.LogDirectory, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await _node.DisposeAsync();
 
     [Fact]
     public async Task ContainerVerbs_CrictlStyleConfigs_CreateStartListInspectStopRemove()
     {
-        var image = $"{_registry.Host}/library/busybox:1.36";
+        var image = $"{_node.Registry.Host}/library/busybox:1.36";
         await MinatoAsync("pull", image);
-        var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
-        var podFile = Path.Combine(_daemon.Directory, "pod.json");
+        var podId = (await _node.Daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        var podFile = Path.Combine(_node.Daemon.Directory, "pod.json");
         await File.WriteAllTextAsync(podFile, Google.Protobuf.JsonFormatter.Default.Format(_pod));
-        var containerFile = Path.Combine(_daemon.Directory, "container.json");
+        var containerFile = Path.Combine(_node.Daemon.Directory, "container.json");
         await File.WriteAllTextAsync(containerFile, $$$"""
             {"metadata": {"name": "cli-sleeper"}, "image": {"image": "{{{image}}}"},
              "command": ["sleep", "600"], "log_path": "cli-sleeper.log", "labels": {"tier": "back"}}
@@ -82,13 +61,13 @@ public sealed class ContainerCommandTests : IAsyncLifetime
     [Fact]
     public async Task Logs_ExitedContainer_PrintsItsOutputWithTailAndTimestamps()
     {
-        var image = $"{_registry.Host}/library/busybox:1.36";
-        await _daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image } });
-        var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        var image = $"{_node.Registry.Host}/library/busybox:1.36";
+        await _node.Daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image } });
+        var podId = (await _node.Daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
         var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "talker" }, Image = new ImageSpec { Image = image }, LogPath = "talker.log" };
         config.Command.AddRange(["sh", "-c", "echo one; echo two >&2; echo three"]);
-        var id = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
-        await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        var id = (await _node.Daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
+        await _node.Daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
 
         var all = await MinatoAsync("logs", "-f", id);
         var last = await MinatoAsync("logs", "--tail", "1", "-t", id);
@@ -101,23 +80,23 @@ public sealed class ContainerCommandTests : IAsyncLifetime
     [Fact]
     public async Task Run_ImageNotYetPulled_PrintsTheOutputReturnsTheExitCodeAndRemovesThePod()
     {
-        var logs = Path.Combine(_daemon.Directory, "run-logs");
-        var image = $"{_registry.Host}/library/busybox:1.36";
+        var logs = Path.Combine(_node.Daemon.Directory, "run-logs");
+        var image = $"{_node.Registry.Host}/library/busybox:1.36";
 
         var result = await CommandResult.RunAsync(
             MinatoDaemon.Executable,
-            ["run", "--rm", "--log-dir", logs, "--endpoint", _daemon.Endpoint, image, "--", "sh", "-c", "echo hello from minato; hostname; exit 5"],
+            ["run", "--rm", "--log-dir", logs, "--endpoint", _node.Daemon.Endpoint, image, "--", "sh", "-c", "echo hello from minato; hostname; exit 5"],
             TimeSpan.FromSeconds(60));
 
         Assert.True(result.ExitCode == 5, result.ToString());
         Assert.StartsWith("hello from minato\nrun-", result.Stdout, StringComparison.Ordinal);
-        Assert.Empty((await _daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items);
-        Assert.Empty((await _daemon.Runtime.ListContainersAsync(new ListContainersRequest())).Containers);
+        Assert.Empty((await _node.Daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items);
+        Assert.Empty((await _node.Daemon.Runtime.ListContainersAsync(new ListContainersRequest())).Containers);
     }
 
     private async Task<CommandResult> MinatoAsync(params string[] args)
     {
-        var result = await CommandResult.RunAsync(MinatoDaemon.Executable, [.. args, "--endpoint", _daemon.Endpoint], TimeSpan.FromSeconds(60));
+        var result = await CommandResult.RunAsync(MinatoDaemon.Executable, [.. args, "--endpoint", _node.Daemon.Endpoint], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
     }

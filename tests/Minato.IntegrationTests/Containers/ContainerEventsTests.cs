@@ -1,62 +1,38 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Minato.Cri.Api;
-using Minato.IntegrationTests.Pods;
 using Minato.Testing;
-using Minato.Testing.Network;
 
 namespace Minato.IntegrationTests.Containers;
 
 /// <summary>GetContainerEvents on a real daemon: what the kubelet's evented PLEG sees, and that streams never hold up shutdown.</summary>
 public sealed class ContainerEventsTests : IAsyncLifetime
 {
-    private RegistryFixture _registry = null!;
-    private TestNetwork _network = null!;
-    private MinatoDaemon _daemon = null!;
+    private TestNode _node = null!;
     private PodSandboxConfig _pod = null!;
-    private string _image = null!;
 
     public async Task InitializeAsync()
     {
-        _registry = await RegistryFixture.StartAsync();
-        await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), "library/busybox:1.36");
-        _network = TestNetwork.Create();
-        _daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _network.ConfigDir);
-        _image = $"{_registry.Host}/library/busybox:1.36";
-        await _daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = _image } });
-        _pod = PodConfigs.Kubelet();
+        _node = await TestNode.StartAsync();
+        _pod = _node.NewPod();
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var pod in (await _daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items)
-        {
-            await _daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = pod.Id });
-        }
-
-        await _daemon.DisposeAsync();
-        await _network.DisposeAsync();
-        await _registry.DisposeAsync();
-        if (Directory.Exists(_pod.LogDirectory))
-        {
-            Directory.Delete(_pod.LogDirectory, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await _node.DisposeAsync();
 
     [Fact]
     public async Task GetContainerEvents_ContainerLifecycle_CreatedStartedStoppedDeletedInOrderWithPodStatus()
     {
-        var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        var podId = (await _node.Daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var call = _daemon.Runtime.GetContainerEvents(new GetEventsRequest(), cancellationToken: cancel.Token);
+        using var call = _node.Daemon.Runtime.GetContainerEvents(new GetEventsRequest(), cancellationToken: cancel.Token);
         await call.ResponseHeadersAsync;
 
-        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "watched" }, Image = new ImageSpec { Image = _image }, LogPath = "watched.log" };
+        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "watched" }, Image = new ImageSpec { Image = _node.Busybox }, LogPath = "watched.log" };
         config.Command.AddRange(["sleep", "600"]);
-        var id = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
-        await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
-        await _daemon.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
-        await _daemon.Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
+        var id = (await _node.Daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
+        await _node.Daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        await _node.Daemon.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
+        await _node.Daemon.Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
 
         var events = new List<ContainerEventResponse>();
         while (events.Count < 4 && await call.ResponseStream.MoveNext(cancel.Token))
@@ -80,16 +56,16 @@ public sealed class ContainerEventsTests : IAsyncLifetime
     [Fact]
     public async Task GetContainerEvents_ContainerExitsOnItsOwn_StoppedComesAfterStarted()
     {
-        var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        var podId = (await _node.Daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
         using var cancel = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        using var call = _daemon.Runtime.GetContainerEvents(new GetEventsRequest(), cancellationToken: cancel.Token);
+        using var call = _node.Daemon.Runtime.GetContainerEvents(new GetEventsRequest(), cancellationToken: cancel.Token);
         await call.ResponseHeadersAsync;
 
         // Exits at once: the exit watch may fold the exit in before StartContainer has recorded the start.
-        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "brief" }, Image = new ImageSpec { Image = _image }, LogPath = "brief.log" };
+        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "brief" }, Image = new ImageSpec { Image = _node.Busybox }, LogPath = "brief.log" };
         config.Command.AddRange(["true"]);
-        var id = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
-        await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        var id = (await _node.Daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = _pod })).ContainerId;
+        await _node.Daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
 
         var events = new List<ContainerEventResponse>();
         while (events.Count < 3 && await call.ResponseStream.MoveNext(cancel.Token))
@@ -107,7 +83,7 @@ public sealed class ContainerEventsTests : IAsyncLifetime
     [Fact]
     public async Task DaemonStop_SubscriberAttached_StreamEndsAndDaemonExitsPromptly()
     {
-        await using var daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _network.ConfigDir);
+        await using var daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _node.Network.ConfigDir);
         using var call = daemon.Runtime.GetContainerEvents(new GetEventsRequest());
         await call.ResponseHeadersAsync;
         var reading = Task.Run(async () =>

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
 using Minato.Cri.Api;
-using Minato.IntegrationTests.Pods;
 
 namespace Minato.IntegrationTests.Containers;
 
@@ -11,7 +10,7 @@ public sealed partial class ContainerLifecycleTests
     [Fact]
     public async Task UpdateContainerResources_RunningContainer_ChangesItsMemoryLimit()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "limited", "sleep", "600");
         await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
@@ -34,7 +33,7 @@ public sealed partial class ContainerLifecycleTests
     [Fact]
     public async Task ReopenContainerLog_AfterTheFileWasRenamed_NewLinesGoToTheNewFileAndNoneIsLost()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "counter", "sh", "-c", "i=0; while true; do i=$((i+1)); echo $i; sleep 0.05; done");
         await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
@@ -56,7 +55,7 @@ public sealed partial class ContainerLifecycleTests
     [Fact]
     public async Task ContainerStats_RunningContainer_ReportsCpuMemoryAndWritableLayer()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "busy", "sh", "-c", "head -c 300000 /dev/zero > /big; while true; do :; done");
         await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
@@ -78,7 +77,7 @@ public sealed partial class ContainerLifecycleTests
     [Fact]
     public async Task ExecSync_RunningContainer_ReturnsBothStreamsAndTheExitCodeAndTimesOutWithoutAnError()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "target", "sleep", "600");
         await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });

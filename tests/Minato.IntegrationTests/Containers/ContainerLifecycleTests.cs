@@ -2,60 +2,24 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Core;
 using Minato.Cri.Api;
-using Minato.IntegrationTests.Pods;
-using Minato.Testing;
-using Minato.Testing.Network;
 
 namespace Minato.IntegrationTests.Containers;
 
 /// <summary>Containers on a real daemon: busybox pulled from a real registry, a CNI pod, conmon and runc.</summary>
 public sealed partial class ContainerLifecycleTests : IAsyncLifetime
 {
-    private RegistryFixture _registry = null!;
-    private TestNetwork _network = null!;
-    private MinatoDaemon _daemon = null!;
-    private string _image = null!;
-    private readonly List<string> _logDirectories = [];
+    private TestNode _node = null!;
 
-    private RuntimeService.RuntimeServiceClient Runtime => _daemon.Runtime;
+    private RuntimeService.RuntimeServiceClient Runtime => _node.Runtime;
 
-    public async Task InitializeAsync()
-    {
-        _registry = await RegistryFixture.StartAsync();
-        var busybox = await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox());
-        await _registry.PushAsync(busybox, "library/busybox:1.36");
-        _network = TestNetwork.Create();
-        _daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _network.ConfigDir);
-        _image = $"{_registry.Host}/library/busybox:1.36";
-        await _daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = _image } });
-    }
+    public async Task InitializeAsync() => _node = await TestNode.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        // Pods first (they take their containers along), then anything left without a pod.
-        foreach (var pod in (await Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items)
-        {
-            await Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = pod.Id });
-        }
-
-        foreach (var container in (await Runtime.ListContainersAsync(new ListContainersRequest())).Containers)
-        {
-            await Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = container.Id });
-        }
-
-        await _daemon.DisposeAsync();
-        await _network.DisposeAsync();
-        await _registry.DisposeAsync();
-        foreach (var directory in _logDirectories.Where(Directory.Exists))
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await _node.DisposeAsync();
 
     [Fact]
     public async Task ShortLivedContainer_ExitsWithCode3_StatusSaysErrorAndTheCriLogHasTheLine()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "printer", "sh", "-c", "echo hello-from-minato; exit 3");
         var created = await StatusAsync(id);
@@ -80,7 +44,7 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task SleepingContainer_StopWithTimeout_ExitsThenRemoveLeavesNothing()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "sleeper", "sleep", "600");
         await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
@@ -106,7 +70,7 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task RemovePodSandbox_RunningContainer_IsRemovedWithThePod()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "sleeper", "sleep", "600");
         await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
@@ -122,7 +86,7 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task CreateContainer_SameNameTwiceAtOnce_OnlyOneIsCreated()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
 
         var attempts = await Task.WhenAll(Enumerable.Range(0, 2).Select(async _ =>
@@ -145,7 +109,7 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task CreateContainer_UnknownImage_NotFoundAndNothingRecorded()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "nope" }, Image = new ImageSpec { Image = "example.invalid/none:1" } };
 
@@ -159,7 +123,7 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task CreateContainer_RuntimeRefusesTheCommand_UnknownWithItsMessageAndNothingLeft()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await CreateAsync(podId, pod, "broken", "/no/such/binary"));
@@ -167,9 +131,9 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unknown, error.StatusCode);
         Assert.Contains("/no/such/binary", error.Status.Detail, StringComparison.Ordinal);
         Assert.Empty((await Runtime.ListContainersAsync(new ListContainersRequest())).Containers);
-        Assert.Empty(Directory.GetDirectories(Path.Combine(_daemon.State, "containers")));
-        Assert.Empty(Directory.GetDirectories(Path.Combine(_daemon.Root, "containers")));
-        Assert.DoesNotContain(Path.Combine(_daemon.State, "containers"), File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_node.Daemon.State, "containers")));
+        Assert.Empty(Directory.GetDirectories(Path.Combine(_node.Daemon.Root, "containers")));
+        Assert.DoesNotContain(Path.Combine(_node.Daemon.State, "containers"), File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
 
         // The same name works once the failed attempt is gone.
         Assert.Matches("^[0-9a-f]{64}$", await CreateAsync(podId, pod, "broken", "true"));
@@ -178,23 +142,22 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
     [Fact]
     public async Task RemoveImage_UsedByAContainer_IsRefusedUntilTheContainerIsRemoved()
     {
-        var pod = PodConfigs.Kubelet();
+        var pod = _node.NewPod();
         var podId = await RunPodAsync(pod);
         var id = await CreateAsync(podId, pod, "user", "true");
 
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await _daemon.Images.RemoveImageAsync(new RemoveImageRequest { Image = new ImageSpec { Image = _image } }));
+            await _node.Daemon.Images.RemoveImageAsync(new RemoveImageRequest { Image = new ImageSpec { Image = _node.Busybox } }));
         await Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
-        await _daemon.Images.RemoveImageAsync(new RemoveImageRequest { Image = new ImageSpec { Image = _image } });
+        await _node.Daemon.Images.RemoveImageAsync(new RemoveImageRequest { Image = new ImageSpec { Image = _node.Busybox } });
 
         Assert.Equal(StatusCode.FailedPrecondition, error.StatusCode);
         Assert.Contains(id, error.Status.Detail, StringComparison.Ordinal);
-        Assert.Null((await _daemon.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = _image } })).Image);
+        Assert.Null((await _node.Daemon.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = _node.Busybox } })).Image);
     }
 
     private async Task<string> RunPodAsync(PodSandboxConfig config)
     {
-        _logDirectories.Add(config.LogDirectory);
         return (await Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config })).PodSandboxId;
     }
 
@@ -203,7 +166,7 @@ public sealed partial class ContainerLifecycleTests : IAsyncLifetime
         var config = new ContainerConfig
         {
             Metadata = new ContainerMetadata { Name = name },
-            Image = new ImageSpec { Image = _image },
+            Image = new ImageSpec { Image = _node.Busybox },
             LogPath = $"{name}/0.log",
         };
         config.Command.AddRange(command);

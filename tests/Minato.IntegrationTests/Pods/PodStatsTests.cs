@@ -1,61 +1,40 @@
 using Grpc.Core;
 using Minato.Cri.Api;
+using Minato.IntegrationTests.Containers;
 using Minato.Testing;
-using Minato.Testing.Network;
 
 namespace Minato.IntegrationTests.Pods;
 
 /// <summary>Pod stats, metrics and the stats verbs on a real daemon with a CNI pod and a running container.</summary>
 public sealed class PodStatsTests : IAsyncLifetime
 {
-    private RegistryFixture _registry = null!;
-    private TestNetwork _network = null!;
-    private MinatoDaemon _daemon = null!;
+    private TestNode _node = null!;
     private PodSandboxConfig _pod = null!;
     private string _podId = null!;
     private string _containerId = null!;
 
     public async Task InitializeAsync()
     {
-        _registry = await RegistryFixture.StartAsync();
-        await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), "library/busybox:1.36");
-        _network = TestNetwork.Create();
-        _daemon = await MinatoDaemon.StartAsync("--cni-config-dir", _network.ConfigDir);
-        var image = $"{_registry.Host}/library/busybox:1.36";
-        await _daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = image } });
-        _pod = PodConfigs.Kubelet();
-        _podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
-        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "busy" }, Image = new ImageSpec { Image = image }, LogPath = "busy.log" };
+        _node = await TestNode.StartAsync();
+        _pod = _node.NewPod();
+        _podId = (await _node.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = _pod })).PodSandboxId;
+        var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "busy" }, Image = new ImageSpec { Image = _node.Busybox }, LogPath = "busy.log" };
         config.Command.AddRange(["sh", "-c", "echo early; sleep 1; echo late; exec sleep 600"]);
-        _containerId = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = _podId, Config = config, SandboxConfig = _pod })).ContainerId;
-        await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = _containerId });
+        _containerId = (await _node.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = _podId, Config = config, SandboxConfig = _pod })).ContainerId;
+        await _node.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = _containerId });
     }
 
-    public async Task DisposeAsync()
-    {
-        foreach (var pod in (await _daemon.Runtime.ListPodSandboxAsync(new ListPodSandboxRequest())).Items)
-        {
-            await _daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = pod.Id });
-        }
-
-        await _daemon.DisposeAsync();
-        await _network.DisposeAsync();
-        await _registry.DisposeAsync();
-        if (Directory.Exists(_pod.LogDirectory))
-        {
-            Directory.Delete(_pod.LogDirectory, recursive: true);
-        }
-    }
+    public async Task DisposeAsync() => await _node.DisposeAsync();
 
     [Fact]
     public async Task ListPodSandboxStats_RunningPod_CpuMemoryTasksNetworkAndContainers()
     {
-        var listed = await _daemon.Runtime.ListPodSandboxStatsAsync(new ListPodSandboxStatsRequest
+        var listed = await _node.Daemon.Runtime.ListPodSandboxStatsAsync(new ListPodSandboxStatsRequest
         {
             Filter = new PodSandboxStatsFilter { LabelSelector = { ["app"] = _pod.Metadata.Name } },
         });
-        var one = await _daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = _podId[..12] });
-        var none = await _daemon.Runtime.ListPodSandboxStatsAsync(new ListPodSandboxStatsRequest
+        var one = await _node.Daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = _podId[..12] });
+        var none = await _node.Daemon.Runtime.ListPodSandboxStatsAsync(new ListPodSandboxStatsRequest
         {
             Filter = new PodSandboxStatsFilter { LabelSelector = { ["app"] = "nobody" } },
         });
@@ -83,15 +62,15 @@ public sealed class PodStatsTests : IAsyncLifetime
         pod.Linux.CgroupParent = "/" + parent;
         try
         {
-            var podId = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = pod })).PodSandboxId;
-            var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "spin" }, Image = new ImageSpec { Image = $"{_registry.Host}/library/busybox:1.36" }, LogPath = "spin.log" };
+            var podId = (await _node.Daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = pod })).PodSandboxId;
+            var config = new ContainerConfig { Metadata = new ContainerMetadata { Name = "spin" }, Image = new ImageSpec { Image = $"{_node.Registry.Host}/library/busybox:1.36" }, LogPath = "spin.log" };
             config.Command.AddRange(["sh", "-c", "i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; exec sleep 600"]);
-            var id = (await _daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = pod })).ContainerId;
-            await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
-            var running = (await _daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = podId })).Stats.Linux;
-            await _daemon.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
-            var stopped = (await _daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = podId })).Stats.Linux;
-            await _daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = podId });
+            var id = (await _node.Daemon.Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = pod })).ContainerId;
+            await _node.Daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+            var running = (await _node.Daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = podId })).Stats.Linux;
+            await _node.Daemon.Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
+            var stopped = (await _node.Daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = podId })).Stats.Linux;
+            await _node.Daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = podId });
 
             Assert.True(running.Process.ProcessCount.Value >= 1);
             Assert.True(running.Memory.UsageBytes.Value > 0);
@@ -119,7 +98,7 @@ public sealed class PodStatsTests : IAsyncLifetime
     public async Task PodSandboxStats_UnknownPod_NotFound()
     {
         var error = await Assert.ThrowsAsync<RpcException>(async () =>
-            await _daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = "0000000000000000" }));
+            await _node.Daemon.Runtime.PodSandboxStatsAsync(new PodSandboxStatsRequest { PodSandboxId = "0000000000000000" }));
 
         Assert.Equal(StatusCode.NotFound, error.StatusCode);
     }
@@ -127,8 +106,8 @@ public sealed class PodStatsTests : IAsyncLifetime
     [Fact]
     public async Task ListPodSandboxMetrics_RunningPod_CadvisorSeriesWithTheirDescriptorsLabels()
     {
-        var descriptors = (await _daemon.Runtime.ListMetricDescriptorsAsync(new ListMetricDescriptorsRequest())).Descriptors.ToDictionary(d => d.Name);
-        var metrics = (await _daemon.Runtime.ListPodSandboxMetricsAsync(new ListPodSandboxMetricsRequest())).PodMetrics;
+        var descriptors = (await _node.Daemon.Runtime.ListMetricDescriptorsAsync(new ListMetricDescriptorsRequest())).Descriptors.ToDictionary(d => d.Name);
+        var metrics = (await _node.Daemon.Runtime.ListPodSandboxMetricsAsync(new ListPodSandboxMetricsRequest())).PodMetrics;
 
         var pod = Assert.Single(metrics, m => m.PodSandboxId == _podId);
         var container = Assert.Single(pod.ContainerMetrics);
@@ -160,7 +139,7 @@ public sealed class PodStatsTests : IAsyncLifetime
     [Fact]
     public async Task LogsSince_TimeOfALaterRecordOrADuration_PrintsFromThere()
     {
-        var status = (await _daemon.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = _containerId })).Status;
+        var status = (await _node.Daemon.Runtime.ContainerStatusAsync(new ContainerStatusRequest { ContainerId = _containerId })).Status;
         var deadline = DateTime.UtcNow.AddSeconds(20);
         string[] records;
         while ((records = await File.ReadAllLinesAsync(status.LogPath)).Length < 2 && DateTime.UtcNow < deadline)
@@ -180,7 +159,7 @@ public sealed class PodStatsTests : IAsyncLifetime
 
     private async Task<CommandResult> MinatoAsync(params string[] args)
     {
-        var result = await CommandResult.RunAsync(MinatoDaemon.Executable, [.. args, "--endpoint", _daemon.Endpoint], TimeSpan.FromSeconds(60));
+        var result = await CommandResult.RunAsync(MinatoDaemon.Executable, [.. args, "--endpoint", _node.Daemon.Endpoint], TimeSpan.FromSeconds(60));
         Assert.True(result.ExitCode == 0, result.ToString());
         return result;
     }
