@@ -47,6 +47,21 @@ public sealed class DaemonExecTests(ContainerPodFixture pod) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Exec_MebibyteToAClientThatKeepsNoWindows_ArrivesWithoutAFlowControlPause()
+    {
+        // Like kubectl: no SETTINGS, no WINDOW_UPDATE. Past the first 64 KiB the server once waited a second.
+        await using var exec = await SpdyCommand.OpenAsync(await UrlAsync(command: ["head", "-c", "1048576", "/dev/zero"]), stdin: false, stdout: true, stderr: false, tty: false);
+        var first = await exec.Stdout!.ReadChunkAsync().WaitAsync(Timeout);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var rest = await exec.Stdout.ReadToEndAsync().WaitAsync(Timeout);
+
+        Assert.Equal(1048576, first!.Length + rest.Length);
+        Assert.True(clock.Elapsed < TimeSpan.FromMilliseconds(900), $"the output after its first chunk took {clock.Elapsed.TotalMilliseconds:F0} ms");
+        Assert.Equal(("Success", null), await exec.StatusAsync(Timeout));
+    }
+
+    [Fact]
     public async Task Exec_Tty_SttySizeFollowsEachResize()
     {
         await using var exec = await SpdyCommand.OpenAsync(await UrlAsync(stdin: true, tty: true, command: "sh"), stdin: true, stdout: true, stderr: false, tty: true);
