@@ -59,8 +59,8 @@ internal sealed class StreamingEndpoint(IContainerStreams core, StreamingOptions
 
     public Task ServeWebSocketAsync(HttpContext context, StreamingRequest request) =>
         request is RemoteCommand command
-            ? WebSocketRemoteCommand.ServeAsync(context, command, core, logger)
-            : WebSocketPortForward.ServeAsync(context, (PortForwardTarget)request, core, logger);
+            ? WebSocketRemoteCommand.ServeAsync(context, command, core, options.IdleTimeout, logger)
+            : WebSocketPortForward.ServeAsync(context, (PortForwardTarget)request, core, options.IdleTimeout, logger);
 
     private async Task RefuseAsync(HttpContext context, int status, string message)
     {

@@ -18,6 +18,7 @@ public sealed record StreamingOptions
     /// <summary>How long a client has to open every stream it asked for. Default 30 seconds.</summary>
     public TimeSpan StreamCreationTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>A connection with no frame in either direction for this long is closed. Default 4 hours.</summary>
+    /// <summary>A SPDY connection with no frame, or a WebSocket session with no message, in either direction for this
+    /// long is closed. Default 4 hours.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromHours(4);
 }

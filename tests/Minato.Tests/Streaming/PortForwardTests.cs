@@ -86,4 +86,19 @@ public sealed class PortForwardTests
         Assert.Equal((0, "hello"), (echoChannel, Encoding.UTF8.GetString(echo)));
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
     }
+
+    [Fact]
+    public async Task PortForwardWebSocket_NoMessageForTheIdleTimeout_ClosesTheSession()
+    {
+        await using var server = await StreamingServerFixture.StartAsync(new Minato.Streaming.StreamingOptions { IdleTimeout = TimeSpan.FromMilliseconds(300) });
+        using var socket = new ClientWebSocket();
+        socket.Options.AddSubProtocol("v4.channel.k8s.io");
+        await socket.ConnectAsync(new UriBuilder(server.PortForward()) { Scheme = "ws", Query = "port=80" }.Uri, CancellationToken.None);
+
+        var received = await new WebSocketTestChannels(socket).ReadUntilCloseAsync().WaitAsync(Timeout);
+
+        // Only the two port prefixes, then the close.
+        Assert.Equal([(byte)0, (byte)1], received.Keys.Order());
+        Assert.Equal(WebSocketCloseStatus.NormalClosure, socket.CloseStatus);
+    }
 }

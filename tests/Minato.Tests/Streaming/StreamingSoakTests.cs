@@ -4,6 +4,11 @@ using Minato.Testing.Streaming;
 
 namespace Minato.Tests.Streaming;
 
+/// <summary>Runs alone: it counts the test process's threads and descriptors, which tests in parallel would change under it.</summary>
+[CollectionDefinition(nameof(StreamingSoakTests), DisableParallelization = true)]
+public sealed class StreamingSoakGroup;
+
+[Collection(nameof(StreamingSoakTests))]
 public sealed class StreamingSoakTests
 {
     private const int Cycles = 1000;

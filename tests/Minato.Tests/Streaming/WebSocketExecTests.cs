@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
+using Minato.Streaming;
 using Minato.Testing.Streaming;
 
 namespace Minato.Tests.Streaming;
@@ -69,12 +70,49 @@ public sealed class WebSocketExecTests
     }
 
     [Fact]
+    public async Task Exec_NoMessageForTheIdleTimeout_EndsTheSessionAndCancelsTheCommand()
+    {
+        await using var server = await StreamingServerFixture.StartAsync(IdleAfter(TimeSpan.FromMilliseconds(300)));
+        using var socket = await ConnectAsync(server.Exec(stdin: false, stderr: false, command: "hang"), "v5.channel.k8s.io");
+
+        var received = await new WebSocketTestChannels(socket).ReadUntilCloseAsync().WaitAsync(Timeout);
+
+        Assert.True(await server.Core.Cancelled.Task.WaitAsync(Timeout));
+        Assert.Empty(received);
+    }
+
+    [Fact]
+    public async Task Exec_MessagesMoreOftenThanTheIdleTimeout_KeepTheSessionOpen()
+    {
+        await using var server = await StreamingServerFixture.StartAsync(IdleAfter(TimeSpan.FromSeconds(1)));
+        using var socket = await ConnectAsync(server.Exec(stderr: false, command: "echo"), "v5.channel.k8s.io");
+        var channels = new WebSocketTestChannels(socket);
+
+        // Five echoes 300 ms apart outlast the idle timeout; each message restarts its clock.
+        for (var i = 0; i < 5; i++)
+        {
+            await channels.SendAsync(0, [(byte)('0' + i)]);
+            var (channel, data) = await channels.ReceiveAsync().WaitAsync(Timeout);
+            Assert.Equal((byte)1, channel);
+            Assert.Equal([(byte)('0' + i)], data);
+            await Task.Delay(300);
+        }
+
+        await channels.SendAsync(255, [0]);
+        var rest = await channels.ReadUntilCloseAsync().WaitAsync(Timeout);
+        Assert.Contains("Success", Encoding.UTF8.GetString(rest[3]), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Exec_UnsupportedSubprotocol_IsRefused()
     {
         await using var server = await StreamingServerFixture.StartAsync();
 
         await Assert.ThrowsAnyAsync<WebSocketException>(() => ConnectAsync(server.Exec(command: "echo"), "v9.channel.k8s.io"));
     }
+
+    private static StreamingOptions IdleAfter(TimeSpan idle) =>
+        new() { StreamCreationTimeout = TimeSpan.FromSeconds(5), IdleTimeout = idle };
 
     private static async Task<ClientWebSocket> ConnectAsync(Uri url, string protocol)
     {

@@ -187,7 +187,9 @@ internal sealed partial class SpdyConnection
         }
     }
 
-    /// <summary>Waits until the client's windows admit at least one byte; takes up to <paramref name="wanted"/>.</summary>
+    /// <summary>Waits until the client's windows admit at least one byte; takes up to <paramref name="wanted"/>.
+    /// A client that has not shown it keeps windows gets everything at once (the windows are still counted, so
+    /// they are right should it start keeping them).</summary>
     private async ValueTask<int> ReserveWindowAsync(SpdyStream stream, int wanted, CancellationToken cancellationToken)
     {
         while (true)
@@ -196,34 +198,19 @@ internal sealed partial class SpdyConnection
             lock (_windowLock)
             {
                 var available = Math.Min(stream.SendWindow, _sessionSendWindow);
-                if (available > 0 || _windowsIgnored || _closed.IsCancellationRequested)
+                if (available > 0 || !_peerKeepsWindows || _closed.IsCancellationRequested)
                 {
-                    var count = _windowsIgnored || available <= 0 ? wanted : Math.Min(wanted, available);
+                    var count = !_peerKeepsWindows || available <= 0 ? wanted : Math.Min(wanted, available);
                     stream.SendWindow -= count;
                     _sessionSendWindow -= count;
                     return count;
                 }
 
                 changed = _windowChanged.Task;
+                WindowWaits++;
             }
 
-            if (_peerKeepsWindows)
-            {
-                await changed.WaitAsync(cancellationToken);
-                continue;
-            }
-
-            try
-            {
-                await changed.WaitAsync(FlowControlGrace, cancellationToken);
-            }
-            catch (TimeoutException)
-            {
-                lock (_windowLock)
-                {
-                    _windowsIgnored = !_peerKeepsWindows;
-                }
-            }
+            await changed.WaitAsync(cancellationToken);
         }
     }
 

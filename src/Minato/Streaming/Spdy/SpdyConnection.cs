@@ -8,10 +8,10 @@ namespace Minato.Streaming.Spdy;
 /// the client opens, PING, GOAWAY, flow control, idle timeout.</summary>
 /// <remarks>
 /// Flow control (SPDY/3.1 section 2.6.8): data we receive is returned to the client with WINDOW_UPDATE as it is
-/// consumed. Data we send honours the client's stream and session windows once the client shows it keeps them
+/// consumed. Data we send honours the client's stream and session windows only once the client shows it keeps them
 /// (it sent SETTINGS or WINDOW_UPDATE). Go's spdystream, the kubelet's and kubectl's library, speaks the upgrade
-/// token "SPDY/3.1" but never sends either frame, so a window that runs dry without a word from the client for
-/// <see cref="FlowControlGrace"/> means the client does not keep windows, and they are no longer waited for.
+/// token "SPDY/3.1" but never sends either frame; waiting for its windows would stall every output past 64 KiB, so
+/// a silent client is sent data as fast as TCP takes it, and TCP's own window is its backpressure.
 /// </remarks>
 internal sealed partial class SpdyConnection : IAsyncDisposable
 {
@@ -20,8 +20,6 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
 
     /// <summary>Most streams open at once in one session.</summary>
     public const int MaxStreams = 256;
-
-    private static readonly TimeSpan FlowControlGrace = TimeSpan.FromSeconds(1);
 
     private readonly Stream _transport;
     private readonly TimeSpan _idleTimeout;
@@ -38,7 +36,6 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
     private int _initialSendWindow = SpdyFrame.DefaultWindow;
     private int _sessionUnacknowledged;
     private bool _peerKeepsWindows;
-    private bool _windowsIgnored;
     private int _lastStreamId;
     private int _goAwaySent;
     private int _ended;
@@ -55,6 +52,9 @@ internal sealed partial class SpdyConnection : IAsyncDisposable
 
     /// <summary>Cancelled when the session ends: client gone, GOAWAY, protocol error or idle timeout.</summary>
     public CancellationToken Closed => _closed.Token;
+
+    /// <summary>How often a write found the client's window closed and waited for a WINDOW_UPDATE.</summary>
+    internal int WindowWaits { get; private set; }
 
     /// <summary>Why the session ended, when it was not a clean close.</summary>
     public string? Failure { get; private set; }

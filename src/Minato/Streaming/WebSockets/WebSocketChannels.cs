@@ -6,20 +6,35 @@ namespace Minato.Streaming.WebSockets;
 
 /// <summary>The Kubernetes channel framing over a WebSocket: the first byte of each message names the channel;
 /// the base64 protocols send text messages, the channel as an ASCII digit, the payload in base64.</summary>
-internal sealed class WebSocketChannels(WebSocket socket, bool base64) : IDisposable
+/// <remarks>A session with no message in either direction for the idle timeout ends, as a SPDY connection does; the
+/// keep-alive pings are not messages, so a client that is only alive does not hold a session for ever.</remarks>
+internal sealed class WebSocketChannels : IDisposable
 {
     /// <summary>Largest message accepted from the client.</summary>
     public const int MaxMessage = 1024 * 1024;
 
     private readonly SemaphoreSlim _sendLock = new(1, 1);
+    private readonly CancellationTokenSource _idle = new();
+    private readonly WebSocket _socket;
+    private readonly bool _base64;
+    private readonly TimeSpan _idleTimeout;
 
-    public WebSocket Socket => socket;
+    public WebSocketChannels(WebSocket socket, bool base64, TimeSpan idleTimeout)
+    {
+        _socket = socket;
+        _base64 = base64;
+        _idleTimeout = idleTimeout;
+        _idle.CancelAfter(idleTimeout);
+    }
+
+    /// <summary>Cancelled when no message went either way for the idle timeout.</summary>
+    public CancellationToken Idle => _idle.Token;
 
     /// <summary>Sends <paramref name="data"/> on <paramref name="channel"/> as one message.</summary>
     public async ValueTask SendAsync(byte channel, ReadOnlyMemory<byte> data, CancellationToken cancellationToken)
     {
         byte[] message;
-        if (base64)
+        if (_base64)
         {
             message = Encoding.ASCII.GetBytes((char)('0' + channel) + Convert.ToBase64String(data.Span));
         }
@@ -33,7 +48,8 @@ internal sealed class WebSocketChannels(WebSocket socket, bool base64) : IDispos
         await _sendLock.WaitAsync(cancellationToken);
         try
         {
-            await socket.SendAsync(message, base64 ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+            await _socket.SendAsync(message, _base64 ? WebSocketMessageType.Text : WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
+            Touch();
         }
         catch (WebSocketException e)
         {
@@ -53,7 +69,7 @@ internal sealed class WebSocketChannels(WebSocket socket, bool base64) : IDispos
         {
             while (true)
             {
-                var result = await socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
+                var result = await _socket.ReceiveAsync(buffer.GetMemory(4096), cancellationToken);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
                     return null;
@@ -62,7 +78,7 @@ internal sealed class WebSocketChannels(WebSocket socket, bool base64) : IDispos
                 buffer.Advance(result.Count);
                 if (buffer.WrittenCount > MaxMessage)
                 {
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too large", cancellationToken);
+                    await _socket.CloseOutputAsync(WebSocketCloseStatus.MessageTooBig, "message too large", cancellationToken);
                     return null;
                 }
 
@@ -71,6 +87,7 @@ internal sealed class WebSocketChannels(WebSocket socket, bool base64) : IDispos
                     continue;
                 }
 
+                Touch();
                 var message = buffer.WrittenSpan;
                 if (message.IsEmpty)
                 {
@@ -89,7 +106,24 @@ internal sealed class WebSocketChannels(WebSocket socket, bool base64) : IDispos
         }
     }
 
-    public void Dispose() => _sendLock.Dispose();
+    public void Dispose()
+    {
+        _sendLock.Dispose();
+        _idle.Dispose();
+    }
+
+    /// <summary>Restarts the idle clock; a message may still pass while the session is being torn down.</summary>
+    private void Touch()
+    {
+        try
+        {
+            _idle.CancelAfter(_idleTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The session is over.
+        }
+    }
 
     /// <summary>Gives the client a moment to read what is left and answer our close, since aborting the socket
     /// first would reset the connection and could discard the status the client has not read yet.</summary>
@@ -112,9 +146,9 @@ internal sealed class WebSocketChannels(WebSocket socket, bool base64) : IDispos
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         try
         {
-            if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
+            if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
             {
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+                await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException)

@@ -16,7 +16,7 @@ internal static class WebSocketPortForward
     /// <summary>Subprotocols in the server's order of preference.</summary>
     public static readonly IReadOnlyList<string> Protocols = ["v4.channel.k8s.io", "v4.base64.channel.k8s.io", "portforward.k8s.io"];
 
-    public static async Task ServeAsync(HttpContext context, PortForwardTarget target, IContainerStreams core, ILogger logger)
+    public static async Task ServeAsync(HttpContext context, PortForwardTarget target, IContainerStreams core, TimeSpan idleTimeout, ILogger logger)
     {
         var ports = ParsePorts(context.Request.Query["port"], target);
         var requested = context.WebSockets.WebSocketRequestedProtocols;
@@ -30,8 +30,11 @@ internal static class WebSocketPortForward
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
-        using var channels = new WebSocketChannels(socket, protocol?.Contains("base64", StringComparison.Ordinal) ?? false);
+        using var channels = new WebSocketChannels(socket, protocol?.Contains("base64", StringComparison.Ordinal) ?? false, idleTimeout);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+
+        // Idleness ends the forwards but not the receive loop, so the client still gets a close handshake.
+        using var forwarding = CancellationTokenSource.CreateLinkedTokenSource(session.Token, channels.Idle);
         var inbound = ports.Select(_ => new Pipe()).ToArray();
         try
         {
@@ -49,11 +52,12 @@ internal static class WebSocketPortForward
         }
 
         var receiving = ReceiveAsync(channels, inbound, session);
-        await Task.WhenAll(ports.Select((port, i) => ForwardAsync(channels, inbound[i], i, port, target, core, logger, session.Token)));
+        await Task.WhenAll(ports.Select((port, i) => ForwardAsync(channels, inbound[i], i, port, target, core, logger, forwarding.Token)));
         await channels.CloseAsync();
         await WebSocketChannels.AwaitClientCloseAsync(receiving);
         await session.CancelAsync();
         await receiving;
+        StreamingLog.SessionEnded(logger, "port-forward", protocol ?? "websocket", channels.Idle.IsCancellationRequested ? "idle timeout" : "closed");
     }
 
     private static List<int>? ParsePorts(IEnumerable<string?> values, PortForwardTarget target)

@@ -18,7 +18,7 @@ internal static class WebSocketRemoteCommand
 
     private const byte Stdin = 0, Stdout = 1, Stderr = 2, Error = 3, Resize = 4, Close = 255;
 
-    public static async Task ServeAsync(HttpContext context, RemoteCommand command, IContainerStreams core, ILogger logger)
+    public static async Task ServeAsync(HttpContext context, RemoteCommand command, IContainerStreams core, TimeSpan idleTimeout, ILogger logger)
     {
         var requested = context.WebSockets.WebSocketRequestedProtocols;
         var protocol = Protocols.FirstOrDefault(requested.Contains);
@@ -30,8 +30,12 @@ internal static class WebSocketRemoteCommand
         }
 
         using var socket = await context.WebSockets.AcceptWebSocketAsync(protocol);
-        using var channels = new WebSocketChannels(socket, protocol?.Contains("base64", StringComparison.Ordinal) ?? false);
+        using var channels = new WebSocketChannels(socket, protocol?.Contains("base64", StringComparison.Ordinal) ?? false, idleTimeout);
         using var session = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
+
+        // Idleness ends the command but not the receive loop: cancelling a pending receive aborts the socket, and
+        // the client is owed a close handshake.
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(session.Token, channels.Idle);
         var stdin = command.Stdin ? new Pipe() : null;
         var resize = Channel.CreateBounded<TerminalSize>(new BoundedChannelOptions(16) { FullMode = BoundedChannelFullMode.DropOldest });
         var receiving = ReceiveAsync(channels, protocol == V5, stdin, resize.Writer, session);
@@ -43,14 +47,14 @@ internal static class WebSocketRemoteCommand
             Stderr = command.Stderr && !command.Tty ? Output(channels, Stderr) : null,
             Tty = command.Tty,
             Resize = resize.Reader,
-        }, session.Token);
+        }, running.Token);
 
         try
         {
             var bytes = status?.Encode(json: protocol is V5 or "v4.channel.k8s.io" or "v4.base64.channel.k8s.io") ?? [];
             if (bytes.Length > 0)
             {
-                await channels.SendAsync(Error, bytes, session.Token);
+                await channels.SendAsync(Error, bytes, running.Token);
             }
         }
         catch (Exception e) when (e is IOException or OperationCanceledException)
@@ -62,7 +66,8 @@ internal static class WebSocketRemoteCommand
         await WebSocketChannels.AwaitClientCloseAsync(receiving);
         await session.CancelAsync();
         await receiving;
-        StreamingLog.SessionEnded(logger, command.IsAttach ? "attach" : "exec", protocol ?? "websocket", status is null ? "client left" : "done");
+        StreamingLog.SessionEnded(logger, command.IsAttach ? "attach" : "exec", protocol ?? "websocket",
+            status is not null ? "done" : channels.Idle.IsCancellationRequested ? "idle timeout" : "client left");
     }
 
     private static ChannelStream Output(WebSocketChannels channels, byte channel) =>
