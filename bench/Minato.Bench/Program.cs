@@ -5,4 +5,7 @@ using Minato.Bench.Pull;
 using Minato.Bench.Soak;
 
 var root = new RootCommand("Minato benchmarks") { RunCommand.Create(), MigrateBenchmark.CreateCommand(), PullBenchmark.CreateCommand(), StreamingSoakCommand.Create() };
-return await root.Parse(args).InvokeAsync();
+
+// Ctrl-C cancels the run; the default 2 s before System.CommandLine exits regardless is too short for the cleanup of the
+// daemons, pods and mounts it started.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });

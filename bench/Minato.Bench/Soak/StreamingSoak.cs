@@ -26,6 +26,7 @@ internal static class StreamingSoak
         var started = DateTimeOffset.UtcNow;
         BenchRuntime? runtime = null;
         BenchImages? images = null;
+        string? podId = null;
         SoakResult result;
         try
         {
@@ -36,21 +37,25 @@ internal static class StreamingSoak
             runtime = await MinatoHost.StartAsync(options.MinatoExecutable, work, network, ct);
             var version = await runtime.Runtime.VersionAsync(new VersionRequest { Version = "v1" }, deadline: PodSpecs.Deadline(), cancellationToken: ct);
             progress.Phase("starting the pod: sleep and httpd");
-            var (podId, containerId) = await StartPodAsync(runtime, images.Busybox, work, ct);
+            (podId, var containerId) = await StartPodAsync(runtime, images.Busybox, work, ct);
             using var connection = CriConnection.Open("unix://" + runtime.SocketPath);
             var cycles = new StreamingCycles(connection, podId, containerId, HttpPort);
             await WaitForHttpdAsync(cycles, ct);
             result = await MeasureAsync(options, cycles, runtime.DaemonPid, work, progress, ct);
             result = result with { Started = started, RuntimeVersion = $"{version.RuntimeName} {version.RuntimeVersion}" };
-            await PodSpecs.RemovePodAsync(runtime, podId, ct);
         }
         finally
         {
             progress.Phase("cleaning up");
             if (runtime is not null)
             {
+                await RemovePodAsync(runtime, podId);
                 await runtime.DisposeAsync();
             }
+
+            // Last resort when the pod could not be removed (Ctrl-C reaches the daemon too): conmon and the containers
+            // outlive the daemon by design.
+            HostCleanup.KillProcessTreesMentioning(work);
 
             if (images is not null)
             {
@@ -90,6 +95,25 @@ internal static class StreamingSoak
             PodSpecs.Container(image, runId, "web", ["httpd", "-f", "-p", HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "-h", "/etc"]), ct);
         await PodSpecs.StartContainerAsync(runtime, web, ct);
         return (podId, main);
+    }
+
+    /// <summary>Removes the pod whatever happened before, with its own time limit, so a failed run leaves no containers.</summary>
+    private static async Task RemovePodAsync(BenchRuntime runtime, string? podId)
+    {
+        if (podId is null)
+        {
+            return;
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            await PodSpecs.RemovePodAsync(runtime, podId, timeout.Token);
+        }
+        catch (Exception e) when (e is Grpc.Core.RpcException or OperationCanceledException)
+        {
+            // The daemon is gone or stuck; the processes are killed below.
+        }
     }
 
     /// <summary>httpd may not listen yet right after its start; a few tries until a forwarded GET succeeds.</summary>

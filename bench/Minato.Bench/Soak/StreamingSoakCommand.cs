@@ -39,7 +39,19 @@ internal static class StreamingSoakCommand
                 return 2;
             }
 
-            return await StreamingSoak.RunAsync(options, parse.InvocationConfiguration.Error, cancellationToken);
+            try
+            {
+                return await StreamingSoak.RunAsync(options, parse.InvocationConfiguration.Error, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // Everything it started is cleaned up by then; a partial soak says nothing about leaks, so no report.
+                var interrupted = cancellationToken.IsCancellationRequested;
+                await parse.InvocationConfiguration.Error.WriteLineAsync(interrupted
+                    ? "streaming-soak: interrupted"
+                    : $"streaming-soak: stopped after its {options.Timeout.TotalMinutes:F0}-minute limit");
+                return interrupted ? 130 : 1;
+            }
         });
         return command;
     }
