@@ -2,6 +2,7 @@
 # Benchmarks Minato against Debian's containerd on this machine, in the same run, as root:
 #   ./bench.sh            full comparison; writes bench/results/<date>/ and bench/results/latest.md
 #   ./bench.sh --quick    smoke run into a temp dir (nothing under bench/results changes)
+#   ./bench.sh --streaming-soak [--cycles N]   10,000 exec/attach/port-forward cycles; bench/results/<date>/streaming-soak.md
 # Any further arguments go to `minato-bench run` (see `minato-bench run --help`).
 # Run it on an otherwise idle machine: other builds or tests running meanwhile skew the numbers.
 set -euo pipefail
@@ -25,6 +26,11 @@ echo "==> building (Release)"
 dotnet build bench/Minato.Bench/Minato.Bench.csproj -c Release --nologo -v quiet
 
 bench=bench/Minato.Bench/bin/Release/net10.0/minato-bench
+if [ "${1:-}" = "--streaming-soak" ]; then
+  shift
+  exec "$bench" streaming-soak --out "bench/results/$(date -u +%Y-%m-%d)" "$@"
+fi
+
 if [ "${1:-}" = "--quick" ]; then
   shift
   exec "$bench" run --quick --out "$(mktemp -d /tmp/minato-bench-quick.XXXXXX)" "$@"

@@ -2,6 +2,10 @@ using System.CommandLine;
 using Minato.Bench.Cri;
 using Minato.Bench.Migrate;
 using Minato.Bench.Pull;
+using Minato.Bench.Soak;
 
-var root = new RootCommand("Minato benchmarks") { RunCommand.Create(), MigrateBenchmark.CreateCommand(), PullBenchmark.CreateCommand() };
-return await root.Parse(args).InvokeAsync();
+var root = new RootCommand("Minato benchmarks") { RunCommand.Create(), MigrateBenchmark.CreateCommand(), PullBenchmark.CreateCommand(), StreamingSoakCommand.Create() };
+
+// Ctrl-C cancels the run; the default 2 s before System.CommandLine exits regardless is too short for the cleanup of the
+// daemons, pods and mounts it started.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromMinutes(2) });

@@ -17,7 +17,8 @@ namespace Minato.Cli;
 /// </remarks>
 internal static class RemoteCommandSession
 {
-    private const string Protocol = "v5.channel.k8s.io";
+    /// <summary>The subprotocol this client speaks.</summary>
+    internal const string Protocol = "v5.channel.k8s.io";
     private const byte Stdin = 0, Stdout = 1, Stderr = 2, Error = 3, Resize = 4, Close = 255;
     private const int ChunkSize = 32 * 1024;
 
@@ -45,7 +46,9 @@ internal static class RemoteCommandSession
             }
 
             _ = stdin ? SendStdinAsync(socket, input, signals.Token) : Task.CompletedTask;
-            status = await ReceiveAsync(socket, signals.Token);
+            await using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            await using var stderr = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+            status = await ReceiveAsync(socket, stdout, stderr, signals.Token);
         }
         catch (OperationCanceledException) when (signals.ExitCode is not null)
         {
@@ -64,11 +67,10 @@ internal static class RemoteCommandSession
         return ExitCode(status, attach);
     }
 
-    /// <summary>Everything the server sends until it closes: output copied out, the error channel's status returned.</summary>
-    private static async Task<byte[]?> ReceiveAsync(ChannelWebSocket socket, CancellationToken cancellationToken)
+    /// <summary>Everything the server sends until it closes: output copied to <paramref name="stdout"/> and
+    /// <paramref name="stderr"/>, the error channel's status returned (the bench reads sessions into memory with it).</summary>
+    internal static async Task<byte[]?> ReceiveAsync(ChannelWebSocket socket, Stream stdout, Stream stderr, CancellationToken cancellationToken)
     {
-        await using var stdout = new FileStream(new SafeFileHandle(1, ownsHandle: false), FileAccess.Write, bufferSize: 0);
-        await using var stderr = new FileStream(new SafeFileHandle(2, ownsHandle: false), FileAccess.Write, bufferSize: 0);
         using var status = new MemoryStream();
         var buffer = new byte[ChunkSize];
         while (await socket.ReceiveAsync(buffer, cancellationToken) is var (channel, data))
@@ -146,7 +148,8 @@ internal static class RemoteCommandSession
     }
 
     /// <summary>The exit code the status stands for: 0 on success, the command's code for <c>NonZeroExitCode</c>.</summary>
-    private static int ExitCode(byte[]? bytes, bool attach)
+    /// <exception cref="CliException">The status is a failure other than an exit code, or missing for an exec.</exception>
+    internal static int ExitCode(byte[]? bytes, bool attach)
     {
         if (bytes is null)
         {

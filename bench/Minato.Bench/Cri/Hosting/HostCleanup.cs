@@ -23,6 +23,25 @@ internal static partial class HostCleanup
         return killed;
     }
 
+    /// <summary>Like <see cref="KillProcessesMentioning"/>, and kills their descendants too: a container's processes name
+    /// nothing of the run, only the conmon above them does, and outlive it.</summary>
+    public static int KillProcessTreesMentioning(string marker)
+    {
+        var all = ProcessMemory.Snapshot();
+        var doomed = all.Where(p => p.Pid != Environment.ProcessId && p.CommandLine.Contains(marker, StringComparison.Ordinal))
+            .Select(p => p.Pid).ToHashSet();
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var process in all.Where(p => doomed.Contains(p.ParentPid) && p.Pid != Environment.ProcessId))
+            {
+                added |= doomed.Add(process.Pid);
+            }
+        }
+
+        return doomed.Count(pid => Kill(pid, 9) == 0);
+    }
+
     /// <summary>Lazily unmounts every mount point at or below <paramref name="directory"/>, deepest first.</summary>
     public static int UnmountUnder(string directory)
     {

@@ -20,10 +20,13 @@ internal static class PodSpecs
 
     public static TimeSpan RpcTimeout { get; } = TimeSpan.FromSeconds(60);
 
-    public static PodSandboxConfig Pod(WorkloadContext context, string name)
+    public static PodSandboxConfig Pod(WorkloadContext context, string name) => Pod(context.WorkDirectory, context.RunId, name);
+
+    /// <summary>A pod labelled with <paramref name="runId"/>, its log directory under <paramref name="workDirectory"/>.</summary>
+    public static PodSandboxConfig Pod(string workDirectory, string runId, string name)
     {
         var uid = Guid.NewGuid().ToString();
-        var logs = Path.Combine(context.WorkDirectory, "pod-logs", $"{Namespace}_{name}_{uid}");
+        var logs = Path.Combine(workDirectory, "pod-logs", $"{Namespace}_{name}_{uid}");
 
         // The kubelet creates the log directory before RunPodSandbox; so does the bench, outside the clock.
         Directory.CreateDirectory(logs);
@@ -32,7 +35,7 @@ internal static class PodSpecs
             Metadata = new PodSandboxMetadata { Name = name, Namespace = Namespace, Uid = uid, Attempt = 0 },
             Hostname = name,
             LogDirectory = logs,
-            Labels = { [RunLabel] = context.RunId, ["io.kubernetes.pod.name"] = name, ["io.kubernetes.pod.namespace"] = Namespace },
+            Labels = { [RunLabel] = runId, ["io.kubernetes.pod.name"] = name, ["io.kubernetes.pod.namespace"] = Namespace },
             Linux = new LinuxPodSandboxConfig
             {
                 SecurityContext = new LinuxSandboxSecurityContext
@@ -43,13 +46,17 @@ internal static class PodSpecs
         };
     }
 
-    public static ContainerConfig Container(WorkloadContext context, string name) => new()
+    public static ContainerConfig Container(WorkloadContext context, string name) =>
+        Container(context.Images.Busybox, context.RunId, name, ContainerCommand);
+
+    /// <summary>A container of <paramref name="image"/> running <paramref name="command"/>, labelled with <paramref name="runId"/>.</summary>
+    public static ContainerConfig Container(string image, string runId, string name, IEnumerable<string> command) => new()
     {
         Metadata = new ContainerMetadata { Name = name, Attempt = 0 },
-        Image = new ImageSpec { Image = context.Images.Busybox },
-        Command = { ContainerCommand },
+        Image = new ImageSpec { Image = image },
+        Command = { command },
         LogPath = $"{name}_0.log",
-        Labels = { [RunLabel] = context.RunId },
+        Labels = { [RunLabel] = runId },
         Linux = new LinuxContainerConfig(),
     };
 
