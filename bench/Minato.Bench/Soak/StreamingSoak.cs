@@ -20,9 +20,7 @@ internal static class StreamingSoak
         timeout.CancelAfter(options.Timeout);
         var ct = timeout.Token;
         var progress = new Progress(output);
-        // Short on purpose: Minato connects to conmon's attach socket at <state>/attach/<64-hex id>/attach, which must fit
-        // in sun_path (108 bytes), so the daemon's state dir is the temp dir itself, not a subdirectory of it.
-        var work = Directory.CreateTempSubdirectory("mn-soak-").FullName;
+        var work = Directory.CreateTempSubdirectory("minato-soak-").FullName;
         var started = DateTimeOffset.UtcNow;
         BenchRuntime? runtime = null;
         BenchImages? images = null;

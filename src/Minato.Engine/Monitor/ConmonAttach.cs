@@ -36,19 +36,28 @@ public sealed class ConmonAttach : IDisposable
     public static string SocketPath(string attachSocketDirectory, string containerId) =>
         Path.Combine(attachSocketDirectory, containerId, "attach");
 
-    /// <summary>Connects to the attach socket at <paramref name="path"/>.</summary>
+    /// <summary>Connects to the attach socket at <paramref name="path"/>, however long the path is.</summary>
     public static async Task<ConmonAttach> ConnectAsync(string path, CancellationToken cancellationToken)
     {
+        // sun_path holds 108 bytes: a state directory of more than about 30 characters would overflow it with the
+        // 64-hex id. The socket's directory opened as O_PATH gives a short /proc/self/fd alias for any length.
+        var directory = NamespaceCalls.Open(Path.GetDirectoryName(path) ?? "/", OPath | ODirectory | OCloExec);
+        SyscallException.ThrowIfFailed(directory, "open", path);
         var socket = new Socket(AddressFamily.Unix, SocketType.Seqpacket, ProtocolType.Unspecified);
         try
         {
-            await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+            var alias = $"/proc/self/fd/{directory.ToString(CultureInfo.InvariantCulture)}/{Path.GetFileName(path)}";
+            await socket.ConnectAsync(new UnixDomainSocketEndPoint(alias), cancellationToken);
             return new ConmonAttach(socket);
         }
         catch
         {
             socket.Dispose();
             throw;
+        }
+        finally
+        {
+            NamespaceCalls.Close(directory);
         }
     }
 

@@ -15,7 +15,9 @@ public sealed class RuncContainers : IAsyncLifetime
     private Conmon _conmon = null!;
     private OciRuntimeCli _cli = null!;
 
-    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("minato-it-streaming-").FullName;
+    /// <summary>Deliberately long, as an operator's state directory may be: the attach socket's full path is then longer
+    /// than a Unix socket address can hold, which attach must cope with.</summary>
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("minato-it-streaming-state-directory-with-a-long-name-").FullName;
 
     public OciRuntimeHandler Runc { get; private set; } = null!;
 
