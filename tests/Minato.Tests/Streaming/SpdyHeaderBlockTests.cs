@@ -52,7 +52,21 @@ public sealed class SpdyHeaderBlockTests
         Assert.Equal(0x78, block[0]);
         Assert.NotEqual(0, block[1] & 0x20);
         Assert.Equal(0xe3c6a7c2u, BinaryPrimitives.ReadUInt32BigEndian(block.AsSpan(2)));
-        Assert.Equal([0x00, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0], block[6..]);
+        Assert.Equal([0x00, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0, 0x00, 0x00, 0x00, 0xff, 0xff], block[6..]);
+    }
+
+    [Fact]
+    public void Encode_EveryBlock_EndsWithTheSyncFlushMarker()
+    {
+        // Go's compress/flate returns a block's bytes only when it reads this empty stored block; without it kubectl
+        // parsed the first SYN_REPLY of a session and timed out waiting for the second.
+        var codec = new SpdyHeaderBlock();
+
+        for (var i = 0; i < 3; i++)
+        {
+            var block = codec.Encode([new("streamtype", "stdout")]);
+            Assert.Equal([0x00, 0x00, 0x00, 0xff, 0xff], block[^5..]);
+        }
     }
 
     [Fact]

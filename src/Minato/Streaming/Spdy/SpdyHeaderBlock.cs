@@ -7,9 +7,12 @@ namespace Minato.Streaming.Spdy;
 /// <summary>SPDY/3 name/value header blocks (section 2.6.10): one zlib stream per direction and session, primed
 /// with <see cref="SpdyDictionary"/>, each block ending on a flush so the peer can decode it alone.</summary>
 /// <remarks>
-/// Outgoing blocks are deflate stored blocks: what Minato sends is a few bytes (an empty SYN_REPLY), every inflater
-/// reads stored blocks, and each one ends byte-aligned exactly like zlib's Z_SYNC_FLUSH. Incoming blocks are
-/// inflated with SharpZipLib, which takes the preset dictionary the client's deflater refers to.
+/// Outgoing blocks are deflate stored blocks: what Minato sends is a few bytes (an empty SYN_REPLY), and every
+/// inflater reads stored blocks. Each block ends with the empty stored block zlib's Z_SYNC_FLUSH writes: Go's
+/// compress/flate (kubectl's and the kubelet's framer) hands a block's bytes out only once it reads that marker;
+/// without it, it read on into the frame's end and kept that error, so the second SYN_REPLY of a session never
+/// parsed. Incoming blocks are inflated with SharpZipLib, which takes the preset dictionary the client's deflater
+/// refers to.
 /// </remarks>
 internal sealed class SpdyHeaderBlock
 {
@@ -18,6 +21,9 @@ internal sealed class SpdyHeaderBlock
 
     /// <summary>Most name/value pairs accepted in one block.</summary>
     public const int MaxPairs = 256;
+
+    /// <summary>An empty non-final stored block: what zlib's Z_SYNC_FLUSH ends its output with.</summary>
+    private static readonly byte[] SyncFlushMarker = [0x00, 0x00, 0x00, 0xff, 0xff];
 
     private readonly Inflater _inflater = new();
     private readonly Lock _encodeLock = new();
@@ -80,7 +86,8 @@ internal sealed class SpdyHeaderBlock
         return block.IsEmpty ? headers : throw new SpdyProtocolException($"{block.Length} bytes after the last header pair");
     }
 
-    /// <summary>Zlib header with FDICT and the dictionary's Adler-32 once, then non-final stored blocks.</summary>
+    /// <summary>Zlib header with FDICT and the dictionary's Adler-32 once, then non-final stored blocks and the
+    /// sync-flush marker.</summary>
     private byte[] StoredBlocks(ReadOnlySpan<byte> plain)
     {
         var output = new MemoryStream();
@@ -100,6 +107,7 @@ internal sealed class SpdyHeaderBlock
         }
         while (!plain.IsEmpty);
 
+        output.Write(SyncFlushMarker);
         return output.ToArray();
     }
 
