@@ -23,7 +23,8 @@ public sealed class ContainerStreams(
 
     public async Task<int> ExecAsync(string containerId, IReadOnlyList<string> command, StreamingSession session, CancellationToken cancellationToken)
     {
-        using var exec = await containers.PrepareExecAsync(containerId, command, ExecSession.Terminal(session), cancellationToken);
+        var terminal = await ExecSession.TerminalAsync(session, cancellationToken);
+        using var exec = await containers.PrepareExecAsync(containerId, command, terminal, cancellationToken);
         StreamingLog.ExecStarted(logger, exec.ContainerId, session.Tty);
         try
         {

@@ -18,12 +18,40 @@ public static class ExecSession
     /// <summary>How long a killed exec may take to go away before its runtime is killed too.</summary>
     public static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long a TTY exec waits for the client's first size before it starts on 80x24.</summary>
+    public static readonly TimeSpan FirstSizeWait = TimeSpan.FromMilliseconds(500);
+
     /// <summary>The terminal an exec of <paramref name="session"/> runs on: null without a TTY, else the client's first
-    /// size when it has already sent one (taken from its resize events), else 80x24.</summary>
-    public static ConsoleSize? Terminal(StreamingSession session) =>
-        !session.Tty ? null
-        : session.Resize is not null && session.Resize.TryRead(out var size) ? new ConsoleSize(size.Width, size.Height)
-        : new ConsoleSize(80, 24);
+    /// size from its resize events, else 80x24.</summary>
+    /// <remarks>kubectl sends its size on the resize stream just after the streams exist; starting the process before
+    /// it arrived would show the command the default size first (a race a test with real kubectl hit), so a client
+    /// with a resize stream gets <see cref="FirstSizeWait"/> to send it.</remarks>
+    public static async Task<ConsoleSize?> TerminalAsync(StreamingSession session, CancellationToken cancellationToken)
+    {
+        if (!session.Tty)
+        {
+            return null;
+        }
+
+        if (session.Resize is { } resize)
+        {
+            using var wait = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            wait.CancelAfter(FirstSizeWait);
+            try
+            {
+                if (await resize.WaitToReadAsync(wait.Token) && resize.TryRead(out var size))
+                {
+                    return new ConsoleSize(size.Width, size.Height);
+                }
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // No size in time: the default, and later sizes still resize the terminal.
+            }
+        }
+
+        return new ConsoleSize(80, 24);
+    }
 
     /// <summary>Runs the exec (on a terminal when <paramref name="files"/> asks for one) and returns its exit code. On cancellation the process is killed, everything is closed,
     /// and <see cref="OperationCanceledException"/> is thrown.</summary>

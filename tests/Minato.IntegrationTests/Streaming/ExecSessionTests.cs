@@ -60,7 +60,7 @@ public sealed class ExecSessionTests(RuncContainers containers) : IClassFixture<
         var resize = Channel.CreateUnbounded<TerminalSize>();
         resize.Writer.TryWrite(new TerminalSize(100, 40));
         var session = new StreamingSession { Stdin = input.Reader.AsStream(), Stdout = output.Writer.AsStream(), Tty = true, Resize = resize.Reader };
-        using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, ["sh"], ExecSession.Terminal(session), CancellationToken.None);
+        using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, ["sh"], await ExecSession.TerminalAsync(session, CancellationToken.None), CancellationToken.None);
         var exec = ExecSession.RunAsync(containers.Runc, _container.Id, files, session, CancellationToken.None);
         using var screen = new TerminalScreen(output.Reader.AsStream());
         var keyboard = input.Writer.AsStream();
@@ -91,7 +91,7 @@ public sealed class ExecSessionTests(RuncContainers containers) : IClassFixture<
 
     private async Task<int> ExecAsync(string[] command, StreamingSession session)
     {
-        using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, command, ExecSession.Terminal(session), CancellationToken.None);
+        using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, command, await ExecSession.TerminalAsync(session, CancellationToken.None), CancellationToken.None);
         return await ExecSession.RunAsync(containers.Runc, _container.Id, files, session, CancellationToken.None).WaitAsync(Timeout);
     }
 

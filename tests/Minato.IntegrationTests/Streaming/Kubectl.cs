@@ -57,19 +57,55 @@ public sealed class Kubectl(string path, Uri server) : IDisposable
         }
     }
 
+    /// <summary>Runs kubectl to its exit on a terminal of <paramref name="rows"/> x <paramref name="columns"/> that
+    /// util-linux <c>script</c> provides (kubectl's -t needs one); returns what the terminal showed.</summary>
+    public async Task<KubectlResult> RunOnTerminalAsync(IReadOnlyDictionary<string, string> environment, int rows, int columns, params string[] args)
+    {
+        var config = WriteConfig();
+        var command = string.Join(' ', new[] { path, "--kubeconfig=" + config }.Concat(args).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
+        var start = new ProcessStartInfo("script")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { "-qec", $"stty rows {rows} cols {columns}; exec {command}", "/dev/null" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        start.Environment["HOME"] = _home;
+        start.Environment["KUBECONFIG"] = config;
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("script did not start");
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try
+        {
+            var stdout = new MemoryStream();
+            var reading = process.StandardOutput.BaseStream.CopyToAsync(stdout, timeout.Token);
+            var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
+
+            // The input stays open: its end would reach the remote terminal as the end of the session.
+            await process.WaitForExitAsync(timeout.Token);
+            await reading;
+            return new KubectlResult(process.ExitCode, stdout.ToArray(), await stderr);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{path} {string.Join(' ', args)} on a terminal still runs after 60 s");
+        }
+    }
+
     /// <summary>Starts kubectl with pipes for its output (and input when <paramref name="stdin"/>).</summary>
     public Process Start(IReadOnlyDictionary<string, string> environment, bool stdin, params string[] args)
     {
-        var config = System.IO.Path.Combine(_home, "config");
-        // Written each time: cheap, and the file never depends on which call came first.
-        File.WriteAllText(config, $$$"""
-            apiVersion: v1
-            kind: Config
-            clusters: [{name: fake, cluster: {server: "{{{server}}}"}}]
-            users: [{name: fake, user: {}}]
-            contexts: [{name: fake, context: {cluster: fake, user: fake, namespace: default}}]
-            current-context: fake
-            """);
+        var config = WriteConfig();
         var start = new ProcessStartInfo(path)
         {
             RedirectStandardInput = stdin,
@@ -94,6 +130,22 @@ public sealed class Kubectl(string path, Uri server) : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    private string WriteConfig()
+    {
+        var config = System.IO.Path.Combine(_home, "config");
+
+        // Written each time: cheap, and the file never depends on which call came first.
+        File.WriteAllText(config, $$$"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{name: fake, cluster: {server: "{{{server}}}"}}]
+            users: [{name: fake, user: {}}]
+            contexts: [{name: fake, context: {cluster: fake, user: fake, namespace: default}}]
+            current-context: fake
+            """);
+        return config;
+    }
 }
 
 /// <summary>How a kubectl run ended: exit code, stdout bytes, stderr text.</summary>

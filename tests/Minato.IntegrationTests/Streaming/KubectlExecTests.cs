@@ -78,6 +78,23 @@ public sealed class KubectlExecTests(ContainerPodFixture pod) : IAsyncLifetime
         Assert.Equal(["websocket"], _server.Upgrades);
     }
 
+    [SkippableTheory]
+    [InlineData("kubectl.1.27")]
+    [InlineData("kubectl")]
+    public async Task ExecSpdyTty_KubectlOnATerminal_RemoteTerminalHasItsSizeAndTheExitCodeComesBack(string binary)
+    {
+        using var kubectl = Locate(binary);
+        Skip.If(Kubectl.Find("script") is null && !File.Exists("/usr/bin/script"), "no util-linux script for a terminal");
+
+        // kubectl sends its terminal's size on the resize stream; the remote stty must see it, not the pty's default.
+        var result = await kubectl.RunOnTerminalAsync(Spdy, 33, 77, "exec", "-it", "web", "--", "sh", "-c", "stty size; test -t 0 && echo tty-in; exit 6");
+
+        Assert.True(result.ExitCode == 6, result.ToString());
+        Assert.Contains("33 77", result.StdoutText, StringComparison.Ordinal);
+        Assert.Contains("tty-in", result.StdoutText, StringComparison.Ordinal);
+        Assert.Equal(["SPDY/3.1"], _server.Upgrades);
+    }
+
     /// <summary>The binary named <paramref name="binary"/>, or a skip naming it when this machine has none.</summary>
     private Kubectl Locate(string binary)
     {
