@@ -6,6 +6,13 @@ namespace Minato.Streaming;
 /// <summary>The Exec, Attach and PortForward RPCs' rules: validate now, hand back a single-use URL.</summary>
 public sealed class StreamingRequestValidator(StreamingServer server, IContainerStreams? core)
 {
+    /// <summary>Bytes of command line an Exec may carry: Linux's own ARG_MAX default. Each pending token holds its
+    /// request, so without a bound 1,000 unused 16 MiB requests could pin 16 GiB.</summary>
+    public const int MaxCommandBytes = 2 * 1024 * 1024;
+
+    /// <summary>Ports one PortForward may name; the WebSocket form cannot carry more either.</summary>
+    public const int MaxPorts = 127;
+
     /// <summary>False until an implementation of the sessions is registered; the RPCs then answer Unimplemented.</summary>
     public bool IsAvailable => core is not null && server.BaseUri is not null;
 
@@ -21,6 +28,11 @@ public sealed class StreamingRequestValidator(StreamingServer server, IContainer
         if (command.Command is { Count: 0 })
         {
             throw new InvalidInputException("cmd is required");
+        }
+
+        if (command.Command is { } args && args.Sum(a => (long)System.Text.Encoding.UTF8.GetByteCount(a) + 1) > MaxCommandBytes)
+        {
+            throw new InvalidInputException($"cmd is longer than {MaxCommandBytes} bytes");
         }
 
         // CRI api.proto: at least one of stdin, stdout, stderr must be true; tty with stderr is invalid,
@@ -45,6 +57,11 @@ public sealed class StreamingRequestValidator(StreamingServer server, IContainer
         if (string.IsNullOrEmpty(target.PodSandboxId))
         {
             throw new InvalidInputException("pod_sandbox_id is required");
+        }
+
+        if (target.Ports.Count > MaxPorts)
+        {
+            throw new InvalidInputException($"{target.Ports.Count} ports requested; at most {MaxPorts} per port-forward");
         }
 
         foreach (var port in target.Ports)

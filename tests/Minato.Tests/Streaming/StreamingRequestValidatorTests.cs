@@ -50,4 +50,17 @@ public sealed class StreamingRequestValidatorTests
         Assert.Throws<InvalidInputException>(() => validator.PortForwardUrl(new PortForwardTarget("p1", [80, port])));
         Assert.StartsWith("/portforward/", validator.PortForwardUrl(new PortForwardTarget("p1", [80])).AbsolutePath, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Urls_OversizedCommandOrTooManyPorts_AreInvalidArgumentAndIssueNoToken()
+    {
+        await using var server = await StreamingServerFixture.StartAsync();
+        var validator = new StreamingRequestValidator(server.Server, server.Core);
+        var huge = new string('x', StreamingRequestValidator.MaxCommandBytes);
+
+        Assert.Throws<InvalidInputException>(() => validator.RemoteCommandUrl(new RemoteCommand("c1", ["sh", "-c", huge], false, false, true, false)));
+        Assert.Throws<InvalidInputException>(() => validator.PortForwardUrl(new PortForwardTarget("p1", [.. Enumerable.Range(1, StreamingRequestValidator.MaxPorts + 1)])));
+        Assert.Equal(0, server.Tokens.Count);
+        Assert.StartsWith("/portforward/", validator.PortForwardUrl(new PortForwardTarget("p1", [.. Enumerable.Range(1, StreamingRequestValidator.MaxPorts)])).AbsolutePath, StringComparison.Ordinal);
+    }
 }
