@@ -1,3 +1,4 @@
+using Minato.Engine.Containers;
 using Minato.Engine.Errors;
 
 namespace Minato.Cri.Containers;

@@ -1,4 +1,5 @@
 using Minato.Cri.Pods;
+using Minato.Engine.Containers;
 using Minato.Engine.Errors;
 using Minato.Engine.Oci.Spec;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Minato.Cri.Pods;
+using Minato.Engine.Containers;
 using Minato.Engine.Oci.Spec;
 
 namespace Minato.Cri.Containers;

@@ -17,4 +17,4 @@ public sealed record PodSandboxUsage(
     CgroupUsage? Usage,
     ulong? NanoCores,
     IReadOnlyList<InterfaceCounters>? Interfaces,
-    IReadOnlyList<ContainerUsage> Containers);
+    IReadOnlyList<PodContainerUsage> Containers);

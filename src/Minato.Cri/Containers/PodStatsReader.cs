@@ -1,11 +1,13 @@
 using Minato.Cri.Pods;
+using Minato.Engine;
+using Minato.Engine.Containers;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Linux.Namespaces;
 
 namespace Minato.Cri.Containers;
 
 /// <summary>PodSandboxStats and ListPodSandboxStats: cgroupfs reads and one namespace-hopping thread, no process spawned.</summary>
-public sealed class PodStatsReader(PodSandboxes pods, ContainerLifecycle containers, INamespaces namespaces, ContainerSpecOptions options, TimeProvider time)
+public sealed class PodStatsReader(PodSandboxes pods, PodContainers containers, INamespaces namespaces, ContainerSpecOptions options, TimeProvider time)
 {
     private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
     private readonly CpuRates _cpuRates = new();
@@ -29,7 +31,7 @@ public sealed class PodStatsReader(PodSandboxes pods, ContainerLifecycle contain
                 .WaitAsync(cancellationToken);
         var interfaces = withNetwork.Zip(counters).ToDictionary(p => p.First.Id, p => p.Second, StringComparer.Ordinal);
 
-        var now = (time.GetUtcNow().UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
+        var now = time.UnixNanoseconds();
         return sandboxes.Select(pod =>
         {
             var podContainers = byPod[pod.Id].ToList();

@@ -18,4 +18,4 @@ public enum ContainerEventKind
 /// <param name="CreatedAt">When the event happened, Unix nanoseconds.</param>
 /// <param name="Pod">The container's pod; null when it is gone.</param>
 /// <param name="PodContainers">Every container of the pod after the event (a deleted container is no longer among them).</param>
-public sealed record ContainerEvent(string ContainerId, ContainerEventKind Kind, long CreatedAt, PodSandbox? Pod, IReadOnlyList<ContainerRecord> PodContainers);
+public sealed record ContainerEvent(string ContainerId, ContainerEventKind Kind, long CreatedAt, PodSandbox? Pod, IReadOnlyList<PodContainer> PodContainers);

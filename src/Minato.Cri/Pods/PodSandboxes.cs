@@ -1,6 +1,7 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
+using Minato.Engine;
+using Minato.Engine.Coordination;
 using Minato.Engine.Errors;
 using Minato.Engine.Linux;
 using Minato.Engine.Linux.Namespaces;
@@ -25,8 +26,8 @@ public sealed partial class PodSandboxes(
     ILogger<PodSandboxes> logger,
     IPodContainers? containers = null)
 {
-    private readonly ConcurrentDictionary<string, string> _reservedNames = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private readonly NameReservations _names = new("pod sandbox");
+    private readonly KeyedLocks _locks = new();
 
     /// <summary>Creates and starts a sandbox; on any failure nothing of it is left behind.</summary>
     /// <returns>The ready sandbox.</returns>
@@ -36,32 +37,19 @@ public sealed partial class PodSandboxes(
         var handler = ResolveHandler(config.RuntimeHandler);
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var key = config.Metadata.Key;
-        if (!_reservedNames.TryAdd(key, id))
-        {
-            throw new AlreadyExistsException($"pod sandbox {key} is already being created by another call");
-        }
-
-        var gate = Gate(id);
-        await gate.WaitAsync(CancellationToken.None);
+        using var reservation = _names.Reserve(key, id);
+        using var held = await _locks.AcquireAsync(id, CancellationToken.None);
+        await ReclaimStaleNameAsync(key);
+        var sandbox = Plan(id, config, handler);
+        store.Insert(sandbox);
         try
         {
-            await ReclaimStaleNameAsync(key);
-            var sandbox = Plan(id, config, handler);
-            store.Insert(sandbox);
-            try
-            {
-                return await CreateAsync(sandbox, cancellationToken);
-            }
-            catch (Exception e)
-            {
-                await RollBackAsync(id, e);
-                throw;
-            }
+            return await CreateAsync(sandbox, cancellationToken);
         }
-        finally
+        catch (Exception e)
         {
-            gate.Release();
-            _reservedNames.TryRemove(new KeyValuePair<string, string>(key, id));
+            await RollBackAsync(id, e);
+            throw;
         }
     }
 
@@ -78,7 +66,7 @@ public sealed partial class PodSandboxes(
             {
                 DeleteDirectory(sandbox);
                 store.Delete(sandbox.Id);
-                _locks.TryRemove(sandbox.Id, out _);
+                _locks.Forget(sandbox.Id);
                 PodLog.Removed(logger, sandbox.Id);
             },
             cancellationToken);
@@ -91,9 +79,7 @@ public sealed partial class PodSandboxes(
             return;
         }
 
-        var gate = Gate(found.Id);
-        await gate.WaitAsync(cancellationToken);
-        try
+        using (await _locks.AcquireAsync(found.Id, cancellationToken))
         {
             // Another call may have removed it while this one waited for the lock.
             if (store.Get(found.Id) is not { } sandbox)
@@ -116,10 +102,6 @@ public sealed partial class PodSandboxes(
 
             await TeardownAsync(sandbox, cancellationToken);
             after(sandbox);
-        }
-        finally
-        {
-            gate.Release();
         }
     }
 
@@ -193,7 +175,7 @@ public sealed partial class PodSandboxes(
             Config = config,
             RuntimeHandler = handler,
             Phase = SandboxPhase.Creating,
-            CreatedAt = ToUnixNanoseconds(time.GetUtcNow()),
+            CreatedAt = time.UnixNanoseconds(),
             Directory = directory,
             NamespacePaths = paths,
             Hostname = hostname,
@@ -214,9 +196,6 @@ public sealed partial class PodSandboxes(
                 $"runtime handler \"{requested}\" is not configured (configured: {string.Join(", ", options.RuntimeHandlers)})");
     }
 
-    private SemaphoreSlim Gate(string id) => _locks.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
-
-    private static long ToUnixNanoseconds(DateTimeOffset time) => (time.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
 }
 
 /// <summary>ListPodSandbox filter in core terms; empty fields match everything.</summary>

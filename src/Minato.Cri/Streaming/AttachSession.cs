@@ -1,17 +1,10 @@
 using System.Buffers;
 using System.Net.Sockets;
+using Minato.Engine.Containers;
 using Minato.Engine.Errors;
 using Minato.Engine.Monitor;
 
 namespace Minato.Cri.Streaming;
-
-/// <summary>What an attach needs to know of the container: where conmon listens and how the container was created.</summary>
-/// <param name="ContainerId">For messages.</param>
-/// <param name="SocketPath">conmon's attach socket.</param>
-/// <param name="ControlFifo">conmon's control FIFO (resize).</param>
-/// <param name="Tty">The container runs on a terminal: resizes apply, all output is stdout.</param>
-/// <param name="Stdin">The container was created with stdin open, so client input reaches it.</param>
-public sealed record AttachTarget(string ContainerId, string SocketPath, string ControlFifo, bool Tty, bool Stdin);
 
 /// <summary>One attach: a client's streams connected to a running container's stdio through its conmon.</summary>
 /// <remarks>

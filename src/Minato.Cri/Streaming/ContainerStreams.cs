@@ -1,18 +1,18 @@
 using Microsoft.Extensions.Logging;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
+using Minato.Engine.Containers;
 using Minato.Engine.Errors;
 using Minato.Engine.Linux.Namespaces;
-using Minato.Engine.Monitor;
 
 namespace Minato.Cri.Streaming;
 
 /// <summary>The core of Exec, Attach and PortForward: validation and the sessions, for the streaming server.</summary>
 public sealed class ContainerStreams(
-    ContainerLifecycle containers,
+    PodContainers containers,
+    ContainerService engine,
     PodSandboxes pods,
     INamespaces namespaces,
-    ContainerLifecycleOptions options,
     ILogger<ContainerStreams> logger) : IContainerStreams
 {
     private readonly LoopbackDialer _dialer = new(namespaces);
@@ -24,11 +24,11 @@ public sealed class ContainerStreams(
     public async Task<int> ExecAsync(string containerId, IReadOnlyList<string> command, StreamingSession session, CancellationToken cancellationToken)
     {
         var terminal = await ExecSession.TerminalAsync(session, cancellationToken);
-        using var exec = await containers.PrepareExecAsync(containerId, command, terminal, cancellationToken);
+        using var exec = await engine.PrepareExecAsync(containers.Get(containerId).Id, command, terminal, cancellationToken);
         StreamingLog.ExecStarted(logger, exec.ContainerId, session.Tty);
         try
         {
-            var code = await ExecSession.RunAsync(exec.Runtime, exec.ContainerId, exec.Files, session, cancellationToken);
+            var code = await ExecSession.RunAsync(exec, session, cancellationToken);
             StreamingLog.ExecExited(logger, exec.ContainerId, code);
             return code;
         }
@@ -41,15 +41,9 @@ public sealed class ContainerStreams(
 
     public async Task AttachAsync(string containerId, StreamingSession session, CancellationToken cancellationToken)
     {
-        var record = Running(containerId);
-        var target = new AttachTarget(
-            record.Id,
-            ConmonAttach.SocketPath(options.Conmon.AttachSocketDirectory, record.Id),
-            Path.Combine(record.BundleDirectory, "ctl"),
-            record.Config.Tty,
-            record.Config.Stdin);
+        var target = engine.Attach(containers.Get(containerId).Id);
         await AttachSession.RunAsync(target, session, cancellationToken);
-        StreamingLog.AttachEnded(logger, record.Id);
+        StreamingLog.AttachEnded(logger, target.ContainerId);
     }
 
     public async Task PortForwardAsync(string podSandboxId, int port, Stream connection, CancellationToken cancellationToken)
@@ -67,11 +61,7 @@ public sealed class ContainerStreams(
         }
     }
 
-    private ContainerRecord Running(string containerId)
-    {
-        var record = containers.Get(containerId);
-        return record.Phase == ContainerPhase.Running ? record : throw new PreconditionException($"container {record.Id} is not running");
-    }
+    private ContainerRecord Running(string containerId) => engine.Running(containers.Get(containerId).Id);
 
     private PodSandbox Ready(string podSandboxId)
     {

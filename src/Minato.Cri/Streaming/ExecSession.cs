@@ -1,3 +1,4 @@
+using Minato.Engine.Containers;
 using Minato.Engine.Oci;
 
 namespace Minato.Cri.Streaming;
@@ -53,21 +54,22 @@ public static class ExecSession
         return new ConsoleSize(80, 24);
     }
 
-    /// <summary>Runs the exec (on a terminal when <paramref name="files"/> asks for one) and returns its exit code. On cancellation the process is killed, everything is closed,
+    /// <summary>Runs the exec (on a terminal when <paramref name="target"/> asks for one) and returns its exit code. On cancellation the process is killed, everything is closed,
     /// and <see cref="OperationCanceledException"/> is thrown.</summary>
-    public static async Task<int> RunAsync(OciRuntimeHandler runtime, string containerId, ExecProcessFiles files, StreamingSession session, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(ExecTarget target, StreamingSession session, CancellationToken cancellationToken)
     {
-        var stdio = new ExecStdio(session.Stdin is not null, session.Stdout is not null, session.Stderr is not null && files.Terminal is null);
-        using var exec = RuntimeExec.Start(runtime, containerId, files, stdio);
+        var terminal = target.Terminal;
+        var stdio = new ExecStdio(session.Stdin is not null, session.Stdout is not null, session.Stderr is not null && terminal is null);
+        using var exec = target.Start(stdio);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var output = Task.WhenAll(
             StreamPumps.CopyAsync(exec.Stdout, session.Stdout, stop.Token),
             StreamPumps.CopyAsync(exec.Stderr, session.Stderr, stop.Token));
         var input = session.Stdin is null || exec.Stdin is not { } stdin
             ? Task.CompletedTask
-            : StreamPumps.FeedAsync(session.Stdin, WriteAndFlush(stdin), files.Terminal is not null ? () => { }
+            : StreamPumps.FeedAsync(session.Stdin, WriteAndFlush(stdin), terminal is not null ? () => { }
         : stdin.Dispose, stop.Token);
-        var resize = files.Terminal is not null
+        var resize = terminal is not null
             ? StreamPumps.ResizeAsync(session.Resize, s => exec.Resize(s.Width, s.Height), stop.Token)
             : Task.CompletedTask;
         try

@@ -10,9 +10,54 @@ namespace Minato.Engine.Monitor;
 /// conmon double-forks and outlives the daemon, so containers keep running and logging while Minato is down.
 /// It reports the container's pid, or the runtime's error text, as one JSON line on a sync pipe (fd 3).
 /// </remarks>
-public sealed class Conmon(ConmonOptions options)
+public sealed class Conmon(ConmonOptions options) : IContainerMonitor
 {
     private const int SyncFd = 3;
+
+    public string ExitDirectory => options.ExitDirectory;
+
+    /// <summary>True while the pid file in the bundle names a live process called conmon.</summary>
+    public bool IsAlive(string bundleDirectory)
+    {
+        try
+        {
+            var pid = File.ReadAllText(Path.Combine(bundleDirectory, "conmon.pid")).Trim();
+            return File.ReadAllText($"/proc/{pid}/comm").Trim() == "conmon";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes "2 0 0" to conmon's control FIFO in the bundle (see <see cref="ContainerLaunch.ControlFifo"/>).</summary>
+    public async Task ReopenLogAsync(string bundleDirectory, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var fifo = Path.Combine(bundleDirectory, "ctl");
+
+        // Opening a FIFO for writing blocks until a reader has it open; conmon keeps it open while it runs.
+        var write = Task.Run(
+            async () =>
+            {
+                await using var stream = new FileStream(fifo, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+                await stream.WriteAsync("2 0 0\n"u8.ToArray(), cancellationToken);
+            },
+            cancellationToken);
+        await write.WaitAsync(timeout, cancellationToken);
+    }
+
+    public string AttachSocketPath(string containerId) => ConmonAttach.SocketPath(options.AttachSocketDirectory, containerId);
+
+    public void Forget(string containerId)
+    {
+        var sockets = Path.Combine(options.AttachSocketDirectory, containerId);
+        if (Directory.Exists(sockets))
+        {
+            Directory.Delete(sockets, recursive: true);
+        }
+
+        File.Delete(Path.Combine(options.ExitDirectory, containerId));
+    }
 
     /// <summary>Creates the container (not started) and returns its init's host pid.</summary>
     /// <exception cref="OciRuntimeException">The runtime refused to create it; the message is the runtime's.</exception>

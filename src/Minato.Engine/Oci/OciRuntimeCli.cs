@@ -15,12 +15,12 @@ public sealed record OciState(
 [JsonSerializable(typeof(OciState))]
 internal sealed partial class OciStateJsonContext : JsonSerializerContext;
 
-/// <summary>Drives an OCI runtime through its runc-compatible command line (start, kill, delete, state, update).</summary>
+/// <summary>Drives an OCI runtime through its runc-compatible command line (start, kill, delete, state, update, exec).</summary>
 /// <remarks>
 /// Creation goes through conmon (see <see cref="Monitor.Conmon"/>), which must own the container's stdio; the
 /// other operations are short commands the daemon runs itself, each bounded in time.
 /// </remarks>
-public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout)
+public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout) : IOciRuntime
 {
     /// <summary>The handler this driver runs.</summary>
     public OciRuntimeHandler Handler => handler;
@@ -53,6 +53,8 @@ public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout)
     /// <summary>Applies new resources (an OCI LinuxResources JSON document) to a running container.</summary>
     public Task UpdateAsync(string id, string resourcesJson, CancellationToken cancellationToken) =>
         RunAsync(["update", "--resources", "-", id], resourcesJson, cancellationToken);
+
+    public IExecProcess Exec(string id, ExecProcessFiles files, ExecStdio stdio) => RuntimeExec.Start(handler, id, files, stdio);
 
     private async Task<string> RunAsync(IReadOnlyList<string> args, string? stdin, CancellationToken cancellationToken)
     {

@@ -19,7 +19,7 @@ public sealed record ExecStdio(bool Stdin, bool Stdout, bool Stderr);
 /// <c>--detach</c>, and a detached exec's exit code is lost (its process is re-parented away from the daemon).
 /// Every descriptor is close-on-exec; the runtime receives only its stdio, through dup2 in the child.
 /// </remarks>
-public sealed class RuntimeExec : IDisposable
+public sealed class RuntimeExec : IExecProcess
 {
     private const int SigKill = 9;
     private const int SigWinch = 28;

@@ -7,18 +7,18 @@ using Minato.Engine.Errors;
 namespace Minato.Engine.Store;
 
 /// <summary>How one kind of record maps onto its table: the JSON document plus the columns SQL needs.</summary>
-/// <param name="Table">The table (created by a <see cref="SchemaMigrations"/> step) with <c>id</c> and <c>document</c> columns.</param>
+/// <param name="Table">The table (created by a <see cref="SchemaModule"/> step) with <c>id</c> and <c>document</c> columns.</param>
 /// <param name="Noun">What a record is, for messages ("container").</param>
 /// <param name="TypeInfo">Source-generated JSON metadata of the document.</param>
 /// <param name="Id">The record's id.</param>
-/// <param name="NameKey">The unique name the <c>name_key</c> column enforces.</param>
-/// <param name="Columns">Values of the other columns, by name (must include <c>name_key</c>).</param>
+/// <param name="NameKey">The unique name the <c>name_key</c> column enforces; null for a table without one.</param>
+/// <param name="Columns">Values of the other columns, by name (including <c>name_key</c> where there is one).</param>
 public sealed record DocumentSchema<T>(
     string Table,
     string Noun,
     JsonTypeInfo<T> TypeInfo,
     Func<T, string> Id,
-    Func<T, string> NameKey,
+    Func<T, string>? NameKey,
     Func<T, IReadOnlyList<KeyValuePair<string, object>>> Columns);
 
 /// <summary>Records of one kind as JSON documents in SQLite, mirrored in memory for the kubelet's frequent listings.</summary>
@@ -84,8 +84,13 @@ public class DocumentTable<T>
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
-            var name = _schema.NameKey(record);
-            var owner = _byId.Values.FirstOrDefault(r => _schema.NameKey(r) == name);
+            if (_schema.NameKey is not { } nameKey)
+            {
+                throw new AlreadyExistsException($"{_schema.Noun} {_schema.Id(record)} already exists", e);
+            }
+
+            var name = nameKey(record);
+            var owner = _byId.Values.FirstOrDefault(r => nameKey(r) == name);
             throw new AlreadyExistsException(
                 $"{_schema.Noun} name {name} is already used by {_schema.Noun} {(owner is null ? "(unknown)" : _schema.Id(owner))}", e);
         }

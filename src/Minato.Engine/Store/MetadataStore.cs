@@ -24,9 +24,10 @@ public sealed class MetadataStore
     /// <summary>Schema version after migration.</summary>
     public int SchemaVersion { get; }
 
-    /// <summary>Opens (creating when missing) and migrates the database at <paramref name="path"/>.</summary>
+    /// <summary>Opens (creating when missing) and migrates the database at <paramref name="path"/>: the engine's tables,
+    /// then those of each front door in <paramref name="modules"/>.</summary>
     /// <exception cref="MetadataStoreException">The file is not a usable Minato database.</exception>
-    public static MetadataStore Open(string path)
+    public static MetadataStore Open(string path, params IReadOnlyList<SchemaModule> modules)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         var connectionString = new SqliteConnectionStringBuilder
@@ -41,7 +42,7 @@ public sealed class MetadataStore
             using var connection = new SqliteConnection(connectionString);
             connection.Open();
             Configure(connection);
-            var version = SchemaMigrations.Apply(connection, path);
+            var version = SchemaMigrations.Apply(connection, path, [EngineSchema.Module, .. modules]);
             return new MetadataStore(path, connectionString, version);
         }
         catch (SqliteException e) when (e.SqliteErrorCode is 11 or 26)

@@ -1,108 +1,127 @@
+using System.Globalization;
 using Microsoft.Data.Sqlite;
 
 namespace Minato.Engine.Store;
 
-/// <summary>The ordered schema changes of the metadata database, tracked in <c>PRAGMA user_version</c>.</summary>
-internal static class SchemaMigrations
+/// <summary>Brings the metadata database to this build's schema: each layer's <see cref="SchemaModule"/> in order,
+/// its version kept in the <c>schema_versions</c> table.</summary>
+/// <remarks>
+/// <c>PRAGMA user_version</c> holds the database's format. Versions 1 to 4 were one list of steps for every layer
+/// (meta, pod sandboxes, images, containers); such a database is adopted once: each module is credited with the
+/// steps it already has, and the old combined <c>containers</c> table is renamed <c>legacy_containers</c> for the
+/// module that owns its rows (the CRI layer) to split. A minato older than this format sees a version it does not
+/// know and refuses to start rather than misread the tables.
+/// </remarks>
+public static class SchemaMigrations
 {
-    /// <summary>Step N (1-based) moves the schema from version N-1 to N. Never edit a released step; add one.</summary>
-    internal static readonly IReadOnlyList<string> Steps =
-    [
-        """
-        CREATE TABLE meta (
-            key   TEXT PRIMARY KEY NOT NULL,
-            value TEXT NOT NULL
-        ) STRICT;
-        """,
-        """
-        CREATE TABLE pod_sandboxes (
-            id         TEXT PRIMARY KEY NOT NULL,
-            name_key   TEXT NOT NULL UNIQUE,
-            phase      TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            document   TEXT NOT NULL
-        ) STRICT;
-        """,
-        """
-        CREATE TABLE images (
-            id         TEXT PRIMARY KEY NOT NULL,
-            created_at INTEGER NOT NULL,
-            document   TEXT NOT NULL
-        ) STRICT;
-        CREATE TABLE image_names (
-            name     TEXT PRIMARY KEY NOT NULL,
-            image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
-            kind     TEXT NOT NULL
-        ) STRICT;
-        CREATE INDEX image_names_by_image ON image_names (image_id);
-        CREATE TABLE snapshots (
-            name       TEXT PRIMARY KEY NOT NULL,
-            diff_id    TEXT NOT NULL,
-            bytes      INTEGER NOT NULL,
-            inodes     INTEGER NOT NULL,
-            created_at INTEGER NOT NULL
-        ) STRICT;
-        CREATE TABLE image_snapshots (
-            image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
-            snapshot TEXT NOT NULL REFERENCES snapshots (name),
-            PRIMARY KEY (image_id, snapshot)
-        ) STRICT;
-        CREATE INDEX image_snapshots_by_snapshot ON image_snapshots (snapshot);
-        CREATE TABLE image_blobs (
-            image_id TEXT NOT NULL REFERENCES images (id) ON DELETE CASCADE,
-            digest   TEXT NOT NULL,
-            PRIMARY KEY (image_id, digest)
-        ) STRICT;
-        CREATE INDEX image_blobs_by_digest ON image_blobs (digest);
-        """,
-        """
-        CREATE TABLE containers (
-            id         TEXT PRIMARY KEY NOT NULL,
-            pod_id     TEXT NOT NULL,
-            name_key   TEXT NOT NULL UNIQUE,
-            phase      TEXT NOT NULL,
-            created_at INTEGER NOT NULL,
-            document   TEXT NOT NULL
-        ) STRICT;
-        CREATE INDEX containers_by_pod ON containers (pod_id);
-        """,
-    ];
+    /// <summary>The format with per-module versions.</summary>
+    public const int LatestVersion = 5;
 
-    /// <summary>The schema version this build writes.</summary>
-    internal static int LatestVersion => Steps.Count;
-
-    /// <summary>Brings the schema to <see cref="LatestVersion"/>, each step in its own transaction.</summary>
-    /// <returns>The schema version after migration.</returns>
-    internal static int Apply(SqliteConnection connection, string path)
+    /// <summary>Migrates every module; returns the format version after migration.</summary>
+    /// <exception cref="MetadataStoreException">The database or one of its modules is newer than this build.</exception>
+    public static int Apply(SqliteConnection connection, string path, IReadOnlyList<SchemaModule> modules)
     {
-        var current = ReadVersion(connection);
-        if (current > LatestVersion)
+        var format = ReadVersion(connection);
+        if (format > LatestVersion)
         {
-            throw new MetadataStoreException(
-                $"metadata database {path} has schema version {current}, newer than this minato understands " +
-                $"({LatestVersion}); it was written by a newer minato: run that version, or restore a backup");
+            throw Newer(path, $"schema version {format}", LatestVersion);
         }
 
-        for (var version = current + 1; version <= LatestVersion; version++)
+        if (format < LatestVersion)
         {
             using var transaction = connection.BeginTransaction();
-            using (var command = connection.CreateCommand())
+            Execute(connection, transaction, "CREATE TABLE schema_versions (module TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) STRICT;");
+            foreach (var (module, version) in Adopted(format))
             {
-                command.Transaction = transaction;
-                command.CommandText = Steps[version - 1] + $"\nPRAGMA user_version = {version};";
-                command.ExecuteNonQuery();
+                SetVersion(connection, transaction, module, version);
             }
 
+            if (format >= 4)
+            {
+                Execute(connection, transaction, "ALTER TABLE containers RENAME TO legacy_containers;");
+            }
+
+            Execute(connection, transaction, $"PRAGMA user_version = {LatestVersion};");
             transaction.Commit();
+        }
+
+        foreach (var module in modules)
+        {
+            Migrate(connection, path, module);
         }
 
         return LatestVersion;
     }
 
-    internal static int ReadVersion(SqliteConnection connection)
+    /// <summary>The format version (<c>PRAGMA user_version</c>).</summary>
+    public static int ReadVersion(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version;";
-        return Convert.ToInt32(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The version of <paramref name="module"/>; 0 when it has none yet.</summary>
+    public static int ReadVersion(SqliteConnection connection, string module)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version FROM schema_versions WHERE module = $m;";
+        command.Parameters.AddWithValue("$m", module);
+        return command.ExecuteScalar() is long version ? (int)version : 0;
+    }
+
+    /// <summary>What a database of the old single list already has, per module (old steps: 1 meta, 2 pod sandboxes,
+    /// 3 images, 4 containers).</summary>
+    private static IEnumerable<(string Module, int Version)> Adopted(int format) => format switch
+    {
+        0 => [],
+        1 => [("engine", 1)],
+        2 => [("engine", 1), ("cri", 1)],
+        _ => [("engine", 2), ("cri", 1)],
+    };
+
+    private static void Migrate(SqliteConnection connection, string path, SchemaModule module)
+    {
+        var current = ReadVersion(connection, module.Name);
+        if (current > module.LatestVersion)
+        {
+            throw Newer(path, $"{module.Name} schema version {current}", module.LatestVersion);
+        }
+
+        for (var version = current + 1; version <= module.LatestVersion; version++)
+        {
+            using var transaction = connection.BeginTransaction();
+            var step = module.Steps[version - 1];
+            if (step.Sql.Length > 0)
+            {
+                Execute(connection, transaction, step.Sql);
+            }
+
+            step.Code?.Invoke(connection, transaction);
+            SetVersion(connection, transaction, module.Name, version);
+            transaction.Commit();
+        }
+    }
+
+    private static void SetVersion(SqliteConnection connection, SqliteTransaction transaction, string module, int version)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO schema_versions (module, version) VALUES ($m, $v) ON CONFLICT (module) DO UPDATE SET version = $v;";
+        command.Parameters.AddWithValue("$m", module);
+        command.Parameters.AddWithValue("$v", version);
+        command.ExecuteNonQuery();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static MetadataStoreException Newer(string path, string what, int latest) => new(
+        $"metadata database {path} has {what}, newer than this minato understands ({latest}); " +
+        "it was written by a newer minato: run that version, or restore a backup");
 }

@@ -89,7 +89,7 @@ internal static class CadvisorMetrics
         return metric;
     }
 
-    private sealed record ContainerMetric(string Name, string Help, MetricType Type, Func<ContainerUsage, ulong?> Value);
+    private sealed record ContainerMetric(string Name, string Help, MetricType Type, Func<PodContainerUsage, ulong?> Value);
 
     private sealed record NetworkMetric(string Name, string Help, Func<InterfaceCounters, ulong> Value);
 }

@@ -6,43 +6,51 @@ using Minato.Cri.Events;
 using Minato.Cri.Pods;
 using Minato.Cri.Streaming;
 using Minato.Engine;
+using Minato.Engine.Containers;
 using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
 using Minato.Engine.Monitor;
+using Minato.Engine.Oci;
 using Minato.Engine.Store;
 
 namespace Minato.Daemon;
 
-/// <summary>Registers the container store, spec builder, lifecycle and streams, and hooks them into pod teardown.</summary>
+/// <summary>Registers the engine's container service with its OS seams, the CRI layer's containers and streams on top,
+/// and hooks them into pod teardown.</summary>
 internal static class ContainerServices
 {
     public static IServiceCollection AddContainers(this IServiceCollection services, MinatoConfig config) => services
         .AddSingleton(sp => ContainerStore.Load(sp.GetRequiredService<MetadataStore>()))
+        .AddSingleton(sp => CriContainerStore.Load(sp.GetRequiredService<MetadataStore>()))
         .AddSingleton<IOverlayMounts, LinuxOverlayMounts>()
         .AddSingleton<IHostDevices, HostDevices>()
         .AddSingleton(new ContainerSpecOptions { CgroupDriver = config.CgroupDriver }.WithHostFacts())
         .AddSingleton<ContainerSpecBuilder>()
-        .AddSingleton(new ContainerLifecycleOptions(
-            config.State,
-            config.Root,
-            config.RuntimeHandlers,
-            new ConmonOptions(
-                ExecutableSearch.Find("conmon") ?? "/usr/bin/conmon",
-                Path.Combine(config.State, "exits"),
-                Path.Combine(config.State, "attach"),
-                config.CgroupDriver == Engine.Linux.Cgroups.CgroupDriver.Systemd)))
-        .AddSingleton(sp => new ContainerLifecycle(
+        .AddSingleton<IOciRuntimes>(new OciRuntimeClis(config.RuntimeHandlers, new ContainerServiceOptions(config.State, config.Root).RuntimeTimeout))
+        .AddSingleton<IContainerMonitor>(new Conmon(new ConmonOptions(
+            ExecutableSearch.Find("conmon") ?? "/usr/bin/conmon",
+            Path.Combine(config.State, "exits"),
+            Path.Combine(config.State, "attach"),
+            config.CgroupDriver == Engine.Linux.Cgroups.CgroupDriver.Systemd)))
+        .AddSingleton(new ContainerServiceOptions(config.State, config.Root))
+        .AddSingleton(sp => new ContainerService(
             sp.GetRequiredService<ContainerStore>(),
+            sp.GetRequiredService<ImageStore>(),
+            sp.GetRequiredService<IOciRuntimes>(),
+            sp.GetRequiredService<IContainerMonitor>(),
+            sp.GetRequiredService<IOverlayMounts>(),
+            sp.GetRequiredService<ContainerServiceOptions>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<ContainerService>>()))
+        .AddSingleton(new ContainerEventSource())
+        .AddSingleton(sp => new PodContainers(
+            sp.GetRequiredService<CriContainerStore>(),
             sp.GetRequiredService<SandboxStore>(),
             sp.GetRequiredService<ImageStore>(),
+            sp.GetRequiredService<ContainerService>(),
             sp.GetRequiredService<ContainerSpecBuilder>(),
-            sp.GetRequiredService<IOverlayMounts>(),
-            sp.GetRequiredService<ContainerLifecycleOptions>(),
-            sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ContainerLifecycle>>(),
             sp.GetRequiredService<ContainerEventSource>()))
-        .AddSingleton(new ContainerEventSource())
         .AddSingleton<PodStatsReader>()
-        .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<ContainerLifecycle>())
+        .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<PodContainers>())
         .AddSingleton<IContainerStreams, ContainerStreams>();
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Minato.Cri.Api;
 using Minato.Cri.Containers;
+using Minato.Engine.Containers;
 
 namespace Minato.Daemon;
 
@@ -24,7 +25,7 @@ internal static class ContainerViews
         _ => ContainerPhase.Creating,
     };
 
-    public static ContainerStatus ToStatus(ContainerRecord record)
+    public static ContainerStatus ToStatus(PodContainer record)
     {
         var status = new ContainerStatus
         {
@@ -60,7 +61,7 @@ internal static class ContainerViews
         return status;
     }
 
-    public static Container ToListItem(ContainerRecord record)
+    public static Container ToListItem(PodContainer record)
     {
         var item = new Container
         {
@@ -79,7 +80,7 @@ internal static class ContainerViews
     }
 
     /// <summary>The verbose <c>info</c> entry: where the container's pieces are on the host.</summary>
-    public static string VerboseInfo(ContainerRecord record)
+    public static string VerboseInfo(PodContainer record)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -88,21 +89,21 @@ internal static class ContainerViews
             json.WriteNumber("pid", record.Pid);
             json.WriteString("phase", record.Phase.ToString());
             json.WriteString("bundle", record.BundleDirectory);
-            json.WriteString("rootfs", record.RootfsPath);
+            json.WriteString("rootfs", record.State.RootfsPath);
             json.WriteString("layer", record.LayerDirectory);
             json.WriteString("runtimeHandler", record.RuntimeHandler);
-            json.WriteString("stopSignal", record.StopSignal);
-            json.WriteString("memoryCgroup", record.MemoryCgroup);
+            json.WriteString("stopSignal", record.State.StopSignal);
+            json.WriteString("memoryCgroup", record.State.MemoryCgroup);
             json.WriteEndObject();
         }
 
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static Cri.Api.ContainerMetadata Metadata(ContainerRecord record) =>
+    private static Cri.Api.ContainerMetadata Metadata(PodContainer record) =>
         new() { Name = record.Config.Metadata.Name, Attempt = record.Config.Metadata.Attempt };
 
-    private static ImageSpec Image(ContainerRecord record)
+    private static ImageSpec Image(PodContainer record)
     {
         var image = new ImageSpec { Image = record.Config.Image.Image, UserSpecifiedImage = record.Config.Image.UserSpecifiedImage };
         image.Annotations.Add(new Dictionary<string, string>(record.Config.Image.Annotations));

@@ -5,11 +5,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Minato.Configuration;
+using Minato.Cri;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
 using Minato.Daemon.Http2;
 using Minato.Engine;
+using Minato.Engine.Containers;
 using Minato.Engine.Linux;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Linux.Namespaces;
@@ -41,7 +43,7 @@ internal static class DaemonHost
         using var stateLock = InstanceLock.TryAcquire(Path.Combine(config.State, "minato.lock"))
             ?? throw new DaemonStartupException($"another minato daemon is using state {config.State}");
 
-        var store = MetadataStore.Open(config.DatabasePath);
+        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module);
         var app = Build(config, store);
 
         // Loading the image store removes what interrupted pulls left behind; do it before serving.
@@ -51,7 +53,8 @@ internal static class DaemonHost
         try
         {
             // Finish or undo what a killed daemon left before the first call can see it.
-            await app.Services.GetRequiredService<ContainerLifecycle>().RecoverAsync(cancellationToken);
+            await app.Services.GetRequiredService<ContainerService>().RecoverAsync(cancellationToken);
+            await app.Services.GetRequiredService<PodContainers>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
             await app.StartAsync(cancellationToken);
             SocketFile.Restrict(config.SocketPath);

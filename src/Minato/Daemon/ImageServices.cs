@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Minato.Configuration;
 using Minato.Cri.Images;
+using Minato.Engine.Images;
 using Minato.Engine.Images.Archive;
 using Minato.Engine.Images.Content;
 using Minato.Engine.Images.Pull;
@@ -34,7 +35,7 @@ internal static class ImageServices
             sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageExporter(sp.GetRequiredService<ImageStore>().Content))
         .AddSingleton<ImageArchives>()
-        .AddSingleton<IImageUsage>(sp => sp.GetRequiredService<Cri.Containers.ContainerLifecycle>())
+        .AddSingleton<IImageUsage>(sp => sp.GetRequiredService<Engine.Containers.ContainerService>())
         .AddSingleton(sp => new CriImageService(
             sp.GetRequiredService<ImageStore>(), sp.GetRequiredService<ImagePuller>(), sp.GetRequiredService<IImageUsage>(),
             config.Images.SandboxImage, sp.GetRequiredService<TimeProvider>()));

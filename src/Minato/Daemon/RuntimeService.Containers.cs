@@ -4,7 +4,7 @@ using Minato.Cri.Containers;
 
 namespace Minato.Daemon;
 
-/// <summary>Container RPCs: translate, delegate to <see cref="ContainerLifecycle"/>, translate back.</summary>
+/// <summary>Container RPCs: translate, delegate to <see cref="PodContainers"/>, translate back.</summary>
 internal sealed partial class RuntimeServiceAdapter
 {
     public override async Task<CreateContainerResponse> CreateContainer(CreateContainerRequest request, ServerCallContext context)

@@ -20,7 +20,7 @@ internal sealed partial class RuntimeServiceAdapter(
     RuntimeReadiness readiness,
     HostFacts host,
     PodSandboxes pods,
-    ContainerLifecycle containers,
+    PodContainers containers,
     PodStatsReader podStats,
     ContainerEventSource events,
     IHostApplicationLifetime lifetime,

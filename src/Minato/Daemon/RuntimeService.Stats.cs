@@ -28,7 +28,7 @@ internal sealed partial class RuntimeServiceAdapter
         return Task.FromResult(response);
     }
 
-    private ContainerStats ToStats(ContainerUsage usage)
+    private ContainerStats ToStats(PodContainerUsage usage)
     {
         var record = usage.Container;
         var attributes = new ContainerAttributes

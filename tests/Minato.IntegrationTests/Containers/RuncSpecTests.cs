@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Microsoft.Extensions.Logging.Abstractions;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
+using Minato.Engine.Containers;
 using Minato.Engine.Images.Snapshots;
 using Minato.Testing;
 

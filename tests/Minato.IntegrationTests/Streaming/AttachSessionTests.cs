@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Minato.Cri.Streaming;
+using Minato.Engine.Containers;
 using Minato.Engine.Errors;
 using Minato.Engine.Monitor;
 

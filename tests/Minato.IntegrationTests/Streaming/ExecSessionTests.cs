@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using System.Threading.Channels;
 using Minato.Cri.Streaming;
+using Minato.Engine.Containers;
 using Minato.Engine.Monitor;
 using Minato.Engine.Oci;
 
@@ -61,7 +62,7 @@ public sealed class ExecSessionTests(RuncContainers containers) : IClassFixture<
         resize.Writer.TryWrite(new TerminalSize(100, 40));
         var session = new StreamingSession { Stdin = input.Reader.AsStream(), Stdout = output.Writer.AsStream(), Tty = true, Resize = resize.Reader };
         using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, ["sh"], await ExecSession.TerminalAsync(session, CancellationToken.None), CancellationToken.None);
-        var exec = ExecSession.RunAsync(containers.Runc, _container.Id, files, session, CancellationToken.None);
+        var exec = ExecSession.RunAsync(new ExecTarget(new OciRuntimeCli(containers.Runc, TimeSpan.FromSeconds(30)), _container.Id, files), session, CancellationToken.None);
         using var screen = new TerminalScreen(output.Reader.AsStream());
         var keyboard = input.Writer.AsStream();
 
@@ -80,7 +81,7 @@ public sealed class ExecSessionTests(RuncContainers containers) : IClassFixture<
     {
         using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, ["sleep", "600"], terminal: null, CancellationToken.None);
         using var cancel = new CancellationTokenSource();
-        var exec = ExecSession.RunAsync(containers.Runc, _container.Id, files, new StreamingSession { Stdout = new MemoryStream() }, cancel.Token);
+        var exec = ExecSession.RunAsync(new ExecTarget(new OciRuntimeCli(containers.Runc, TimeSpan.FromSeconds(30)), _container.Id, files), new StreamingSession { Stdout = new MemoryStream() }, cancel.Token);
         var pid = await WaitForPidAsync(files.PidFile);
 
         await cancel.CancelAsync();
@@ -92,7 +93,7 @@ public sealed class ExecSessionTests(RuncContainers containers) : IClassFixture<
     private async Task<int> ExecAsync(string[] command, StreamingSession session)
     {
         using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, command, await ExecSession.TerminalAsync(session, CancellationToken.None), CancellationToken.None);
-        return await ExecSession.RunAsync(containers.Runc, _container.Id, files, session, CancellationToken.None).WaitAsync(Timeout);
+        return await ExecSession.RunAsync(new ExecTarget(new OciRuntimeCli(containers.Runc, TimeSpan.FromSeconds(30)), _container.Id, files), session, CancellationToken.None).WaitAsync(Timeout);
     }
 
     private static async Task RetypeUntilAsync(Stream keyboard, TerminalScreen screen, string line, string expected)

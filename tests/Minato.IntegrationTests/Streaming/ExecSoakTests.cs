@@ -1,5 +1,6 @@
 using System.Text;
 using Minato.Cri.Streaming;
+using Minato.Engine.Containers;
 using Minato.Engine.Monitor;
 using Minato.Engine.Oci;
 
@@ -40,7 +41,7 @@ public sealed class ExecSoakTests(RuncContainers containers) : IClassFixture<Run
         var stdout = new MemoryStream();
         var session = new StreamingSession { Stdin = new MemoryStream(Encoding.UTF8.GetBytes(input)), Stdout = stdout, Stderr = new MemoryStream() };
         using var files = await ExecProcessFiles.WriteAsync(_container.BundleDirectory, _container.Id, ["sh", "-c", "cat; exit 2"], terminal: null, CancellationToken.None);
-        var code = await ExecSession.RunAsync(containers.Runc, _container.Id, files, session, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var code = await ExecSession.RunAsync(new ExecTarget(new OciRuntimeCli(containers.Runc, TimeSpan.FromSeconds(30)), _container.Id, files), session, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
         return (code, Encoding.UTF8.GetString(stdout.ToArray()));
     }
 }

@@ -1,5 +1,6 @@
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
+using Minato.Engine.Containers;
 using Minato.Engine.Errors;
 
 namespace Minato.Tests.Containers;

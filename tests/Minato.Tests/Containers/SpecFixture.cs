@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
+using Minato.Engine.Containers;
 using Minato.Engine.Linux.Cgroups;
 
 namespace Minato.Tests.Containers;

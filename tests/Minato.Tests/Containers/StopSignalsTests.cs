@@ -1,4 +1,4 @@
-using Minato.Cri.Containers;
+using Minato.Engine.Containers;
 using Minato.Engine.Errors;
 
 namespace Minato.Tests.Containers;

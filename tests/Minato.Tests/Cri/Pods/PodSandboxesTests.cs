@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
+using Minato.Cri;
 using Minato.Cri.Pods;
 using Minato.Engine.Errors;
 using Minato.Engine.Network;
@@ -26,7 +27,7 @@ public sealed class PodSandboxesTests : IDisposable
         }
 
         _dir.Write("net.d/10-pods.conflist", """{"cniVersion":"1.0.0","name":"pods","plugins":[{"type":"bridge"},{"type":"portmap","capabilities":{"portMappings":true}}]}""");
-        _metadata = MetadataStore.Open(_dir.Combine("root", "minato.db"));
+        _metadata = MetadataStore.Open(_dir.Combine("root", "minato.db"), CriSchema.Module);
         _pods = Create();
     }
 

@@ -95,8 +95,8 @@ public sealed class MetadataStoreTests : IDisposable
         {
             connection.Open();
             Assert.Equal(0, SchemaMigrations.ReadVersion(connection));
-            Assert.Equal(SchemaMigrations.LatestVersion, SchemaMigrations.Apply(connection, path));
-            Assert.Equal(SchemaMigrations.LatestVersion, SchemaMigrations.Apply(connection, path));
+            Assert.Equal(SchemaMigrations.LatestVersion, SchemaMigrations.Apply(connection, path, [EngineSchema.Module]));
+            Assert.Equal(SchemaMigrations.LatestVersion, SchemaMigrations.Apply(connection, path, [EngineSchema.Module]));
         }
 
         Assert.Equal(SchemaMigrations.LatestVersion, MetadataStore.Open(path).SchemaVersion);

@@ -1,8 +1,8 @@
 using Minato.Engine.Store;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
-/// <summary>Containers in the metadata database (table <c>containers</c>), mirrored in memory.</summary>
+/// <summary>Containers in the metadata database (the engine's table <c>containers</c>), mirrored in memory.</summary>
 public sealed class ContainerStore : DocumentTable<ContainerRecord>
 {
     private static readonly DocumentSchema<ContainerRecord> Schema = new(
@@ -10,8 +10,8 @@ public sealed class ContainerStore : DocumentTable<ContainerRecord>
         "container",
         ContainerJsonContext.Default.ContainerRecord,
         c => c.Id,
-        c => c.NameKey,
-        c => [new("pod_id", c.PodId), new("name_key", c.NameKey), new("phase", c.Phase.ToString()), new("created_at", c.CreatedAt)]);
+        NameKey: null,
+        c => [new("owner", c.Owner), new("phase", c.Phase.ToString()), new("created_at", c.CreatedAt)]);
 
     private ContainerStore(MetadataStore store)
         : base(store, Schema)

@@ -1,6 +1,6 @@
 using Minato.Engine.Linux.Cgroups;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
 /// <summary>One container's resource use at one moment.</summary>
 /// <param name="Container">The container, as listed.</param>
@@ -11,17 +11,15 @@ namespace Minato.Cri.Containers;
 /// <param name="LayerInodes">Inodes in the writable layer.</param>
 public sealed record ContainerUsage(ContainerRecord Container, long Timestamp, CgroupUsage? Usage, ulong? NanoCores, ulong LayerBytes, ulong LayerInodes);
 
-/// <summary>ContainerStats and ListContainerStats: read from cgroupfs and the writable layer, no process spawned.</summary>
-public sealed partial class ContainerLifecycle
+/// <summary>Resource use: read from cgroupfs and the writable layer, no process spawned.</summary>
+public sealed partial class ContainerService
 {
     private readonly CpuRates _cpuRates = new();
 
-    /// <summary>Current use of the containers matching <paramref name="filter"/>.</summary>
-    public IReadOnlyList<ContainerUsage> Usage(ContainerFilter filter) => List(filter).Select(Usage).ToList();
-
-    private ContainerUsage Usage(ContainerRecord record)
+    /// <summary>Current use of <paramref name="record"/> (as listed).</summary>
+    public ContainerUsage Usage(ContainerRecord record)
     {
-        var now = Nanoseconds(time.GetUtcNow());
+        var now = time.UnixNanoseconds();
         var usage = record.Phase == ContainerPhase.Running && record.Pid > 0 ? CgroupUsageReader.ForProcess(record.Pid) : null;
         var nanoCores = usage?.CpuNanoseconds is { } cpu ? _cpuRates.Sample(record.Id, now, cpu) : null;
         var (bytes, inodes) = LayerUse(Path.Combine(record.LayerDirectory, "upper"));

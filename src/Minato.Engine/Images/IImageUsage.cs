@@ -1,6 +1,6 @@
-namespace Minato.Cri.Images;
+namespace Minato.Engine.Images;
 
-/// <summary>Tells whether containers use an image; the container store implements it.</summary>
+/// <summary>Tells whether containers use an image; the container service implements it.</summary>
 /// <remarks>RemoveImage keeps an image that a container uses (its layers are the container's lower dirs).</remarks>
 public interface IImageUsage
 {

@@ -1,4 +1,4 @@
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
 /// <summary>The parts of an image config (OCI image-spec <c>config</c>) that shape a container.</summary>
 /// <remarks>Plain values so the spec builder does not depend on how the image store parses configs.</remarks>

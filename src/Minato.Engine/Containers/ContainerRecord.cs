@@ -1,36 +1,38 @@
 using System.Text.Json.Serialization;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
 /// <summary>Where a container is in its life; persisted, so a restart knows what to finish or undo.</summary>
 public enum ContainerPhase
 {
-    /// <summary>CreateContainer has started making it; a restart in this phase undoes everything.</summary>
+    /// <summary>Being made; a restart in this phase undoes everything.</summary>
     Creating,
 
-    /// <summary>The runtime created it (conmon holds it); not started.</summary>
+    /// <summary>The runtime created it (its monitor holds it); not started.</summary>
     Created,
 
-    /// <summary>Started; it runs until conmon writes its exit file.</summary>
+    /// <summary>Started; it runs until the monitor writes its exit file.</summary>
     Running,
 
     /// <summary>Its process ended; exit code and reason are known.</summary>
     Exited,
 }
 
-/// <summary>A container as Minato stores it.</summary>
+/// <summary>A container as the engine keeps it: its state and the host resources it holds, nothing of any front door.</summary>
 public sealed record ContainerRecord
 {
     public required string Id { get; init; }
 
-    public required string PodId { get; init; }
+    /// <summary>The front door that made it (<c>cri</c>, <c>docker</c>); each lists only its own.</summary>
+    public required string Owner { get; init; }
 
-    public required ContainerConfig Config { get; init; }
+    /// <summary>A readable name for the monitor's logs.</summary>
+    public string Name { get; init; } = string.Empty;
 
-    /// <summary>The resolved image id (<c>sha256:...</c>).</summary>
+    /// <summary>The image id (<c>sha256:...</c>) whose layers its rootfs stacks.</summary>
     public required string ImageId { get; init; }
 
-    /// <summary>The OCI runtime handler name (the pod's).</summary>
+    /// <summary>The OCI runtime handler name.</summary>
     public required string RuntimeHandler { get; init; }
 
     public required ContainerPhase Phase { get; init; }
@@ -49,16 +51,16 @@ public sealed record ContainerRecord
 
     public string Message { get; init; } = string.Empty;
 
-    /// <summary>The bundle (config.json, mounted rootfs, conmon's files) under the state root.</summary>
+    /// <summary>The bundle (config.json, mounted rootfs, the monitor's files) under the state root.</summary>
     public required string BundleDirectory { get; init; }
 
     /// <summary>The writable layer (upper and work dirs) under the persistent root.</summary>
     public required string LayerDirectory { get; init; }
 
-    /// <summary>The CRI log file conmon writes.</summary>
+    /// <summary>The log file the monitor writes.</summary>
     public required string LogPath { get; init; }
 
-    /// <summary>The signal StopContainer sends first, e.g. <c>SIGTERM</c>.</summary>
+    /// <summary>The signal a stop sends first, e.g. <c>SIGTERM</c>.</summary>
     public string StopSignal { get; init; } = "SIGTERM";
 
     /// <summary>The container init's host pid once created.</summary>
@@ -67,17 +69,24 @@ public sealed record ContainerRecord
     /// <summary>Its memory cgroup directory, read once created; where the kernel counts OOM kills (empty when unknown).</summary>
     public string MemoryCgroup { get; init; } = string.Empty;
 
+    /// <summary>Its stdio is a terminal.</summary>
+    public bool Tty { get; init; }
+
+    /// <summary>It has a stdin that attach can write to.</summary>
+    public bool Stdin { get; init; }
+
+    /// <summary>Its stdin closes when the first attach client leaves.</summary>
+    public bool StdinOnce { get; init; }
+
     [JsonIgnore]
     public string RootfsPath => Path.Combine(BundleDirectory, "rootfs");
 
-    /// <summary>Unique per pod, name and attempt: a second create with the same metadata is refused.</summary>
+    /// <summary>True while it may have a process (created or running).</summary>
     [JsonIgnore]
-    public string NameKey => NameKeyOf(PodId, Config.Metadata);
-
-    public static string NameKeyOf(string podId, ContainerMetadata metadata) => $"{podId}/{metadata.Name}/{metadata.Attempt}";
+    public bool IsLive => Phase is ContainerPhase.Created or ContainerPhase.Running;
 }
 
 /// <summary>Source-generated JSON for the container documents kept in the metadata store.</summary>
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(ContainerRecord))]
-internal sealed partial class ContainerJsonContext : JsonSerializerContext;
+public sealed partial class ContainerJsonContext : JsonSerializerContext;

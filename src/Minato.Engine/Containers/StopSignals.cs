@@ -1,7 +1,7 @@
 using System.Globalization;
 using Minato.Engine.Errors;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
 /// <summary>Signal names (as images and the CRI write them) to Linux signal numbers.</summary>
 public static class StopSignals

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
 /// <summary>CPU use rates (nano cores) from successive cumulative readings, kept per container or pod id.</summary>
 /// <remarks>The rate needs two readings; the kubelet polls, so the last one per id is kept between calls.</remarks>

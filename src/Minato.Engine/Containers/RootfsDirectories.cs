@@ -1,6 +1,6 @@
 using Minato.Engine.Linux;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
 /// <summary>Creates directories inside a container's rootfs without ever leaving it.</summary>
 public static class RootfsDirectories

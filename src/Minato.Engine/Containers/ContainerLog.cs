@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Logging;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Containers;
 
-/// <summary>Log events of container lifecycles.</summary>
+/// <summary>Log events of the container service.</summary>
 internal static partial class ContainerLog
 {
     [LoggerMessage(300, LogLevel.Information, "container {ContainerId} ({Name}) created from image {ImageId}")]

@@ -1,0 +1,255 @@
+using Minato.Cri.Events;
+using Minato.Cri.Pods;
+using Minato.Engine.Containers;
+using Minato.Engine.Coordination;
+using Minato.Engine.Errors;
+using Minato.Engine.Images.Store;
+
+namespace Minato.Cri.Containers;
+
+/// <summary>The CRI's containers: pod membership, names and attempts, labels, CRI log paths and events, on top of the
+/// engine's <see cref="ContainerService"/>, which does the work.</summary>
+/// <remarks>
+/// The CRI record is written before the engine's and deleted after it, so a crash leaves at most a CRI record without
+/// an engine record, which <see cref="RecoverAsync"/> drops.
+/// </remarks>
+public sealed class PodContainers : IPodContainers
+{
+    /// <summary>The owner name of CRI containers in the engine.</summary>
+    public const string Owner = "cri";
+
+    private readonly CriContainerStore _store;
+    private readonly SandboxStore _sandboxes;
+    private readonly ImageStore _images;
+    private readonly ContainerService _engine;
+    private readonly ContainerSpecBuilder _specs;
+    private readonly ContainerEventSource? _events;
+    private readonly NameReservations _names = new("container");
+
+    public PodContainers(
+        CriContainerStore store,
+        SandboxStore sandboxes,
+        ImageStore images,
+        ContainerService engine,
+        ContainerSpecBuilder specs,
+        ContainerEventSource? events = null)
+    {
+        _store = store;
+        _sandboxes = sandboxes;
+        _images = images;
+        _engine = engine;
+        _specs = specs;
+        _events = events;
+        _engine.Changed += OnChanged;
+    }
+
+    /// <summary>Creates the container (not started) in a ready pod; on any failure nothing of it is left behind.</summary>
+    public async Task<PodContainer> CreateAsync(string podId, ContainerConfig config, CancellationToken cancellationToken)
+    {
+        if (config.Metadata.Name.Length == 0)
+        {
+            throw new InvalidInputException("metadata.name is required");
+        }
+
+        var pod = _sandboxes.Find(podId) is { Phase: not SandboxPhase.Creating } found ? found : throw new NotFoundException($"pod sandbox {podId} not found");
+        if (!pod.IsReady)
+        {
+            throw new PreconditionException($"pod sandbox {pod.Id} is not ready");
+        }
+
+        var image = _images.Find(config.Image.Image) ?? throw new NotFoundException($"image {config.Image.Image} not found: pull it first");
+        var id = ContainerService.NewId();
+        var entry = new CriContainer { Id = id, PodId = pod.Id, Config = config };
+        using var reservation = _names.Reserve(entry.NameKey, id);
+        _store.Insert(entry);
+        try
+        {
+            var description = new ContainerDescription(id, Owner, config.Metadata.Name, image, pod.RuntimeHandler, config.FullLogPath,
+                config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod));
+            return new PodContainer(entry, await _engine.CreateAsync(description, cancellationToken));
+        }
+        catch when (_engine.Recorded(id) is null)
+        {
+            // The engine undid its part; a record it could not undo keeps the name until recovery finishes the undo.
+            _store.Delete(id);
+            throw;
+        }
+    }
+
+    /// <summary>The container with this id or unique prefix, its state brought up to date.</summary>
+    /// <exception cref="NotFoundException">No such container.</exception>
+    public PodContainer Get(string id) =>
+        _store.Find(id) is { } entry && _engine.Find(entry.Id) is { } state ? new PodContainer(entry, state) : throw new NotFoundException($"container {id} not found");
+
+    /// <summary>Containers matching the filter; containers still being created are not listed.</summary>
+    public IReadOnlyList<PodContainer> List(ContainerFilter filter)
+    {
+        IEnumerable<CriContainer> entries = _store.All;
+        if (filter.Id is { Length: > 0 } id)
+        {
+            entries = _store.Find(id) is { } one ? [one] : [];
+        }
+
+        if (filter.PodId is { Length: > 0 } podId)
+        {
+            var pod = _sandboxes.Find(podId)?.Id ?? podId;
+            entries = entries.Where(c => c.PodId == pod);
+        }
+
+        foreach (var (label, value) in filter.Labels)
+        {
+            entries = entries.Where(c => c.Config.Labels.TryGetValue(label, out var v) && v == value);
+        }
+
+        var current = entries.Select(e => _engine.Find(e.Id) is { } state ? new PodContainer(e, state) : null).OfType<PodContainer>();
+        if (filter.Phase is { } phase)
+        {
+            current = current.Where(c => c.Phase == phase);
+        }
+
+        return current.OrderBy(c => c.CreatedAt).ToList();
+    }
+
+    public async Task StartAsync(string id, CancellationToken cancellationToken) => await _engine.StartAsync(Get(id).Id, cancellationToken);
+
+    /// <summary>Sends the stop signal, waits up to <paramref name="timeout"/>, then SIGKILL. Unknown or stopped containers succeed.</summary>
+    public async Task StopAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (_store.Find(id) is { } entry)
+        {
+            await _engine.StopAsync(entry.Id, timeout, cancellationToken);
+        }
+    }
+
+    /// <summary>Removes the container and everything it holds (force-stopping it). Unknown ids succeed.</summary>
+    public async Task RemoveAsync(string id, CancellationToken cancellationToken)
+    {
+        if (_store.Find(id) is not { } entry)
+        {
+            return;
+        }
+
+        // The engine's record goes first: a CRI record alone is what recovery knows how to drop.
+        await _engine.RemoveAsync(entry.Id, cancellationToken);
+        _store.Delete(entry.Id);
+    }
+
+    public async Task StopAllAsync(string podId, CancellationToken cancellationToken)
+    {
+        foreach (var entry in _store.All.Where(c => c.PodId == podId).ToList())
+        {
+            await _engine.StopAsync(entry.Id, TimeSpan.Zero, cancellationToken);
+        }
+    }
+
+    public async Task RemoveAllAsync(string podId, CancellationToken cancellationToken)
+    {
+        foreach (var entry in _store.All.Where(c => c.PodId == podId).ToList())
+        {
+            await RemoveAsync(entry.Id, cancellationToken);
+        }
+    }
+
+    /// <summary>After the engine's recovery: drops CRI records whose engine record is gone (a create or remove cut short)
+    /// and engine containers of the CRI that have no CRI record.</summary>
+    public async Task RecoverAsync(CancellationToken cancellationToken)
+    {
+        foreach (var entry in _store.All.ToList())
+        {
+            if (_engine.Recorded(entry.Id) is null)
+            {
+                _store.Delete(entry.Id);
+            }
+        }
+
+        foreach (var state in _engine.List(Owner))
+        {
+            if (_store.Get(state.Id) is null)
+            {
+                await _engine.RemoveAsync(state.Id, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs a command in the running container, bounded in time and output (ExecSync).</summary>
+    public Task<ExecResult> ExecSyncAsync(string id, IReadOnlyList<string> command, TimeSpan timeout, CancellationToken cancellationToken) =>
+        _engine.ExecSyncAsync(Get(id).Id, command, timeout, cancellationToken);
+
+    /// <summary>Current use of the containers matching <paramref name="filter"/>.</summary>
+    public IReadOnlyList<PodContainerUsage> Usage(ContainerFilter filter) =>
+        List(filter).Select(c => new PodContainerUsage(c, _engine.Usage(c.State))).ToList();
+
+    /// <summary>Applies <paramref name="resources"/> to a created or running container and records them; an exited one only records them.</summary>
+    public async Task UpdateResourcesAsync(string id, ContainerResources resources, CancellationToken cancellationToken)
+    {
+        var container = Get(id);
+
+        // Built by the same rules as at create, so the values are validated the same way; device rules stay as created.
+        var linux = ContainerCgroup.Resources(resources, [], _specs.Options) with { Devices = null };
+        await _engine.UpdateResourcesAsync(container.Id, linux, cancellationToken);
+        if (_store.Get(container.Id) is { } current)
+        {
+            _store.Update(current with { Config = current.Config with { Resources = resources } });
+        }
+    }
+
+    /// <summary>Asks the running container's monitor to reopen the CRI log after the kubelet rotated it; no line is lost.</summary>
+    public Task ReopenLogAsync(string id, CancellationToken cancellationToken) => _engine.ReopenLogAsync(Get(id).Id, cancellationToken);
+
+    private PreparedSpec Spec(ContainerRootfs rootfs, ContainerConfig config, PodSandbox pod)
+    {
+        var spec = _specs.Build(new ContainerSpecRequest(rootfs.ContainerId, config, pod, rootfs.Image, rootfs.Path));
+        return new PreparedSpec(spec.Spec, spec.RootfsDirectories, spec.StopSignal);
+    }
+
+    /// <summary>Turns the engine's changes of CRI containers into CRI events, with the pod's state right after the change
+    /// (what the kubelet's evented PLEG reads). Runs under the engine's state lock, so it reads records as recorded.</summary>
+    private void OnChanged(ContainerChange change)
+    {
+        if (_events is not { HasSubscribers: true } || change.Container.Owner != Owner || _store.Get(change.Container.Id) is not { } entry)
+        {
+            return;
+        }
+
+        var kind = change.Kind switch
+        {
+            ContainerChangeKind.Created => ContainerEventKind.Created,
+            ContainerChangeKind.Started => ContainerEventKind.Started,
+            ContainerChangeKind.Exited => ContainerEventKind.Stopped,
+            _ => ContainerEventKind.Deleted,
+        };
+        var podContainers = _store.All
+            .Where(c => c.PodId == entry.PodId)
+            .Select(c => _engine.Recorded(c.Id) is { Phase: not ContainerPhase.Creating } state ? new PodContainer(c, state) : null)
+            .OfType<PodContainer>()
+            .OrderBy(c => c.CreatedAt)
+            .ToList();
+        _events.Publish(new ContainerEvent(entry.Id, kind, change.At, _sandboxes.Get(entry.PodId), podContainers));
+    }
+}
+
+/// <summary>ListContainers filter in core terms; empty fields match everything.</summary>
+/// <param name="Id">Full id or unique prefix.</param>
+/// <param name="PodId">The pod's id or unique prefix.</param>
+/// <param name="Phase">Only containers in this phase.</param>
+/// <param name="Labels">Labels that must all match exactly.</param>
+public sealed record ContainerFilter(string? Id, string? PodId, ContainerPhase? Phase, IReadOnlyDictionary<string, string> Labels);
+
+/// <summary>One pod container's resource use at one moment.</summary>
+/// <param name="Container">The container, as listed.</param>
+/// <param name="Sample">What the engine read.</param>
+public sealed record PodContainerUsage(PodContainer Container, ContainerUsage Sample)
+{
+    /// <summary>Unix nanoseconds when it was read.</summary>
+    public long Timestamp => Sample.Timestamp;
+
+    /// <summary>cgroup CPU and memory; null when the container does not run.</summary>
+    public Engine.Linux.Cgroups.CgroupUsage? Usage => Sample.Usage;
+
+    /// <summary>CPU use rate since the previous reading (null on the first one).</summary>
+    public ulong? NanoCores => Sample.NanoCores;
+
+    public ulong LayerBytes => Sample.LayerBytes;
+
+    public ulong LayerInodes => Sample.LayerInodes;
+}

@@ -1,0 +1,162 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Minato.Engine.Coordination;
+using Minato.Engine.Errors;
+using Minato.Engine.Images;
+using Minato.Engine.Images.Manifests;
+using Minato.Engine.Images.Store;
+using Minato.Engine.Linux;
+using Minato.Engine.Linux.Cgroups;
+using Minato.Engine.Monitor;
+using Minato.Engine.Oci;
+using Minato.Engine.Oci.Spec;
+
+namespace Minato.Engine.Containers;
+
+/// <summary>The container lifecycle for every front door: create from a description and an image, start, stop, kill,
+/// remove, exec, attach, exits and OOM kills, stats, log reopen, resource updates, recovery after a restart.</summary>
+/// <remarks>
+/// A container is recorded (phase Creating) before any side effect, and one idempotent teardown serves rollback,
+/// remove and recovery. The monitor owns the running container; the service learns of exits from the exit files the
+/// monitor writes, through one inotify watch on the exit directory. The service knows no front door: names, labels,
+/// pods and log formats belong to the caller, which keeps its own record under the same id.
+/// </remarks>
+public sealed partial class ContainerService(
+    ContainerStore store,
+    ImageStore images,
+    IOciRuntimes runtimes,
+    IContainerMonitor monitor,
+    IOverlayMounts mounts,
+    ContainerServiceOptions options,
+    TimeProvider time,
+    ILogger<ContainerService> logger) : IImageUsage, IDisposable
+{
+    private readonly KeyedLocks _locks = new();
+
+    /// <summary>Raised under the state lock for every change, in the order of the changes; handlers must be quick and
+    /// must not call back into a method that waits for a container's lock.</summary>
+    public event Action<ContainerChange>? Changed;
+
+    /// <summary>A fresh container id: 64 random hex digits.</summary>
+    public static string NewId() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>Creates the container (not started); on any failure nothing of it is left behind.</summary>
+    /// <exception cref="PreconditionException">The runtime handler is not configured.</exception>
+    /// <exception cref="AlreadyExistsException">A container with this id exists.</exception>
+    public async Task<ContainerRecord> CreateAsync(ContainerDescription description, CancellationToken cancellationToken)
+    {
+        var runtime = Runtime(description.RuntimeHandler);
+        using var held = await _locks.AcquireAsync(description.Id, CancellationToken.None);
+        var record = Plan(description);
+        store.Insert(record);
+        try
+        {
+            return await MakeAsync(record, description, runtime, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            await RollBackAsync(record.Id, e);
+            throw;
+        }
+    }
+
+    /// <summary>The container with this id or unique prefix, its state brought up to date with its exit file.</summary>
+    /// <exception cref="NotFoundException">No such container (or it is still being created).</exception>
+    public ContainerRecord Get(string id) => Find(id) ?? throw new NotFoundException($"container {id} not found");
+
+    /// <summary>The container with this id or unique prefix, brought up to date; null when there is none.</summary>
+    public ContainerRecord? Find(string id) =>
+        store.Find(id) is { Phase: not ContainerPhase.Creating } record ? Reconcile(record) : null;
+
+    /// <summary>Every container of <paramref name="owner"/> (all owners when null), brought up to date; containers still
+    /// being created are not listed.</summary>
+    public IReadOnlyList<ContainerRecord> List(string? owner = null) =>
+        store.All.Where(c => c.Phase != ContainerPhase.Creating && (owner is null || c.Owner == owner)).Select(Reconcile).ToList();
+
+    /// <summary>The container as last recorded, without looking for an exit; for change handlers, which run under the
+    /// state lock and must not fold in exits themselves.</summary>
+    public ContainerRecord? Recorded(string id) => store.Get(id);
+
+    /// <summary>Ids of the containers whose rootfs stacks this image's layers.</summary>
+    public IReadOnlyList<string> ContainersUsing(string imageId) =>
+        store.All.Where(c => c.ImageId == imageId).Select(c => c.Id).ToList();
+
+    private ContainerRecord Plan(ContainerDescription description)
+    {
+        var bundle = options.BundleDirectory(description.Id);
+        return new ContainerRecord
+        {
+            Id = description.Id,
+            Owner = description.Owner,
+            Name = description.Name,
+            ImageId = description.Image.Id,
+            RuntimeHandler = description.RuntimeHandler,
+            Phase = ContainerPhase.Creating,
+            CreatedAt = time.UnixNanoseconds(),
+            BundleDirectory = bundle,
+            LayerDirectory = options.LayerDirectory(description.Id),
+            LogPath = description.LogPath.Length > 0 ? Path.GetFullPath(description.LogPath) : Path.Combine(bundle, "container.log"),
+            Tty = description.Tty,
+            Stdin = description.Stdin,
+            StdinOnce = description.StdinOnce,
+        };
+    }
+
+    private async Task<ContainerRecord> MakeAsync(ContainerRecord record, ContainerDescription description, IOciRuntime runtime, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(record.BundleDirectory);
+
+        // overlayfs lists lower dirs top first; the image lists its layers bottom first.
+        var image = description.Image;
+        var lowers = image.Layers.Reverse().Select(l => images.Snapshots.PathOf(l.Snapshot)).ToList();
+        mounts.MountOverlay(record.RootfsPath, lowers, Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"));
+        var imageConfig = await ReadImageConfigAsync(image, cancellationToken);
+        var spec = description.Spec(new ContainerRootfs(record.Id, record.RootfsPath, imageConfig));
+        await File.WriteAllBytesAsync(Path.Combine(record.BundleDirectory, "config.json"), JsonSerializer.SerializeToUtf8Bytes(spec.Spec, RuntimeSpecJsonContext.Default.RuntimeSpec), cancellationToken);
+        RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories);
+        Directory.CreateDirectory(Path.GetDirectoryName(record.LogPath)!);
+        record = store.Update(record with { StopSignal = spec.StopSignal });
+        var launch = new ContainerLaunch(record.Id, record.Name, record.BundleDirectory, runtime.Handler, record.LogPath,
+            record.Tty, record.Stdin, record.StdinOnce);
+        var pid = await monitor.CreateAsync(launch, options.RuntimeTimeout, cancellationToken);
+        var memoryCgroup = OomKills.MemoryCgroupOf(pid) ?? string.Empty;
+        lock (_stateLock)
+        {
+            record = store.Update(record with { Phase = ContainerPhase.Created, Pid = pid, MemoryCgroup = memoryCgroup });
+            Raise(record, ContainerChangeKind.Created);
+        }
+
+        ContainerLog.Created(logger, record.Id, record.Name, image.Id);
+        return record;
+    }
+
+    private async Task<ImageRuntimeConfig> ReadImageConfigAsync(ImageRecord image, CancellationToken cancellationToken)
+    {
+        var digest = Digest.Parse(image.Id);
+        var bytes = await images.Content.ReadAllAsync(digest, cancellationToken);
+        var config = ManifestParser.ParseConfig(bytes, digest, image.Layers.Count).Config;
+        if (config is null)
+        {
+            return ImageRuntimeConfig.Empty;
+        }
+
+        return new ImageRuntimeConfig
+        {
+            Entrypoint = config.Entrypoint ?? [],
+            Cmd = config.Cmd ?? [],
+            Env = config.Env ?? [],
+            WorkingDir = config.WorkingDir ?? string.Empty,
+            User = config.User ?? string.Empty,
+            Volumes = config.Volumes?.Keys.ToList() ?? [],
+            StopSignal = config.StopSignal ?? string.Empty,
+            Labels = config.Labels ?? new Dictionary<string, string>(),
+        };
+    }
+
+    private IOciRuntime Runtime(string handler) =>
+        runtimes.Find(handler) ?? throw new PreconditionException($"runtime handler {handler} is no longer configured");
+
+    private void Raise(ContainerRecord record, ContainerChangeKind kind) =>
+        Changed?.Invoke(new ContainerChange(record, kind, time.UnixNanoseconds()));
+}
