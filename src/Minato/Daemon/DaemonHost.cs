@@ -8,13 +8,13 @@ using Minato.Configuration;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
-using Minato.Daemon.Http2;
 using Minato.Engine;
 using Minato.Engine.Linux;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Linux.Namespaces;
 using Minato.Engine.Network;
 using Minato.Engine.Store;
+using Minato.Streaming.Http2;
 
 namespace Minato.Daemon;
 
