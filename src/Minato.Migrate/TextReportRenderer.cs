@@ -6,7 +6,7 @@ namespace Minato.Migrate;
 /// Writes the report for a person at a terminal: verdict first, findings grouped by severity and kind with
 /// the advice once per group, then nodes and namespaces. Long groups are cut (-o json has everything).
 /// </summary>
-internal sealed class TextReportRenderer(TextWriter output, bool color)
+public sealed class TextReportRenderer(TextWriter output, bool color)
 {
     private const int Width = 100;
     private const int FindingsShown = 10;

@@ -1,7 +1,7 @@
 namespace Minato.Migrate;
 
 /// <summary>A summary verdict for the cluster, a node or a namespace.</summary>
-internal enum Verdict
+public enum Verdict
 {
     /// <summary>Nothing found that needs a change.</summary>
     Ready,
@@ -14,7 +14,7 @@ internal enum Verdict
 }
 
 /// <summary>The result of <c>minato migrate</c>: findings, per-node and per-namespace verdicts, and input counts.</summary>
-internal sealed record MigrationReport(
+public sealed record MigrationReport(
     Verdict Verdict,
     InputSummary Input,
     IReadOnlyList<Finding> Findings,
@@ -26,7 +26,7 @@ internal sealed record MigrationReport(
 }
 
 /// <summary>What was read: sources, objects by role, and the kinds that were skipped with their counts.</summary>
-internal sealed record InputSummary(
+public sealed record InputSummary(
     int Sources,
     int Objects,
     int Nodes,
@@ -35,7 +35,7 @@ internal sealed record InputSummary(
     IReadOnlyDictionary<string, int> SkippedKinds);
 
 /// <summary>A node, the runtime it reports, and whether it is ready for a CRI runtime.</summary>
-internal sealed record NodeVerdict(string Name, string ContainerRuntimeVersion, string KubeletVersion, Verdict Verdict);
+public sealed record NodeVerdict(string Name, string ContainerRuntimeVersion, string KubeletVersion, Verdict Verdict);
 
 /// <summary>A namespace: how many pods and controllers it holds, its distinct blockers and warnings, its verdict.</summary>
-internal sealed record NamespaceVerdict(string Name, int Workloads, int Blockers, int Warnings, Verdict Verdict);
+public sealed record NamespaceVerdict(string Name, int Workloads, int Blockers, int Warnings, Verdict Verdict);

@@ -5,7 +5,7 @@ namespace Minato.Migrate;
 /// builds the report. One object is alive at a time; what is kept is bounded by findings, nodes and
 /// namespaces. Throws <see cref="ManifestException"/> for input that cannot be read.
 /// </summary>
-internal sealed class MigrationAnalyzer
+public sealed class MigrationAnalyzer
 {
     private readonly IReadOnlyList<IMigrationRule> _rules =
     [

@@ -5,7 +5,7 @@ using System.Text.Json.Serialization;
 namespace Minato.Migrate;
 
 /// <summary>Writes the report as JSON for tools (<c>-o json</c>), with every finding, node and namespace.</summary>
-internal static class JsonReportRenderer
+public static class JsonReportRenderer
 {
     public static void Render(MigrationReport report, TextWriter output)
     {

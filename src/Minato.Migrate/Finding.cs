@@ -1,7 +1,7 @@
 namespace Minato.Migrate;
 
 /// <summary>How much a finding matters for the move off Docker, in increasing order.</summary>
-internal enum Severity
+public enum Severity
 {
     /// <summary>Nothing to do; stated so nobody worries.</summary>
     Info,
@@ -14,7 +14,7 @@ internal enum Severity
 }
 
 /// <summary>The kinds of finding; each has one rule type of the same name.</summary>
-internal enum FindingKind
+public enum FindingKind
 {
     DockerRuntimeNode,
     DockerSocket,
@@ -28,7 +28,7 @@ internal enum FindingKind
 /// One finding: what was found (Evidence) in which object (Subject: a Pod's controller rather than the Pod),
 /// how often (Occurrences: pods and templates showing the same evidence), and what to do (Advice).
 /// </summary>
-internal sealed record Finding(
+public sealed record Finding(
     FindingKind Kind,
     Severity Severity,
     ObjectRef Subject,

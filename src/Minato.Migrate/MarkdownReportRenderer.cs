@@ -1,7 +1,7 @@
 namespace Minato.Migrate;
 
 /// <summary>Writes the report as Markdown to paste into a ticket: headings per severity, tables, advice as quotes.</summary>
-internal sealed class MarkdownReportRenderer(TextWriter output)
+public sealed class MarkdownReportRenderer(TextWriter output)
 {
     private const int RowsShown = 100;
 

@@ -1,7 +1,7 @@
 namespace Minato.Migrate;
 
 /// <summary>One input to analyse: a file or standard input, opened when it is read.</summary>
-internal sealed record InputSource(string Name, Func<Stream> Open)
+public sealed record InputSource(string Name, Func<Stream> Open)
 {
     /// <summary>The name used for standard input in messages and on the command line.</summary>
     public const string StdinName = "-";

@@ -1,7 +1,7 @@
 namespace Minato.Migrate;
 
 /// <summary>Input that cannot be read as Kubernetes JSON or YAML; carries the file and line to fix.</summary>
-internal sealed class ManifestException : Exception
+public sealed class ManifestException : Exception
 {
     public ManifestException(SourceLocation location, string reason, Exception? inner = null)
         : base($"{location}: {reason}", inner)

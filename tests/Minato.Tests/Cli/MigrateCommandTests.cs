@@ -2,8 +2,9 @@ using System.CommandLine;
 using System.Text;
 using System.Text.Json;
 using Minato.Cli;
+using Minato.Tests.Migrate;
 
-namespace Minato.Tests.Migrate;
+namespace Minato.Tests.Cli;
 
 public sealed class MigrateCommandTests
 {
