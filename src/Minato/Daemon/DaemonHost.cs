@@ -9,7 +9,6 @@ using Minato.Cri;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
-using Minato.Daemon.Http2;
 using Minato.Engine;
 using Minato.Engine.Containers;
 using Minato.Engine.Linux;
@@ -17,6 +16,7 @@ using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Linux.Namespaces;
 using Minato.Engine.Network;
 using Minato.Engine.Store;
+using Minato.Streaming.Http2;
 
 namespace Minato.Daemon;
 

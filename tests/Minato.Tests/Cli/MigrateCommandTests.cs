@@ -1,0 +1,153 @@
+using System.CommandLine;
+using System.Text;
+using System.Text.Json;
+using Minato.Cli;
+using Minato.Tests.Migrate;
+
+namespace Minato.Tests.Cli;
+
+public sealed class MigrateCommandTests
+{
+    [Fact]
+    public async Task Invoke_BlockingInput_ExitsOneWithTextReport()
+    {
+        var (exit, output, _) = await InvokeAsync(Fixture.Path("pods.yaml"));
+
+        Assert.Equal(MigrateCommand.ExitBlocked, exit);
+        Assert.StartsWith("Docker removal readiness: BLOCKED", output, StringComparison.Ordinal);
+        Assert.Contains("BLOCKERS (3)", output, StringComparison.Ordinal);
+        Assert.Contains("Docker socket and data directories (2)", output, StringComparison.Ordinal);
+        Assert.Contains("What to do:", output, StringComparison.Ordinal);
+        Assert.Contains("blocked       ci: 3 workloads", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_CleanInput_ExitsZero()
+    {
+        var (exit, output, _) = await InvokeAsync(Fixture.Path("clean.yaml"));
+
+        Assert.Equal(MigrateCommand.ExitReady, exit);
+        Assert.Contains("Ready: nothing here depends on Docker.", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_WarningsOnly_ExitsZero()
+    {
+        var (exit, output, _) = await InvokeAsync(Fixture.Path("warnings-only.yaml"), "-o", "markdown");
+
+        Assert.Equal(MigrateCommand.ExitReady, exit);
+        Assert.Contains("## Warnings (1)", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("## Blockers", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_DirectoryAndFile_ReadsBoth()
+    {
+        var (exit, output, _) = await InvokeAsync(Fixture.Path("manifests"), Fixture.Path("clean.yaml"), "-o", "json");
+
+        Assert.Equal(MigrateCommand.ExitBlocked, exit);
+        using var json = JsonDocument.Parse(output);
+        Assert.Equal(3, json.RootElement.GetProperty("input").GetProperty("sources").GetInt32());
+        Assert.Equal("docker-agent", json.RootElement.GetProperty("findings")[0].GetProperty("subject").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_Json_WritesParsableReport()
+    {
+        var (exit, output, _) = await InvokeAsync("-o", "json", Fixture.Path("nodes-mixed.json"));
+
+        Assert.Equal(MigrateCommand.ExitBlocked, exit);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal("Blocked", root.GetProperty("verdict").GetString());
+        Assert.Equal(6, root.GetProperty("nodes").GetArrayLength());
+        Assert.Equal(1, root.GetProperty("input").GetProperty("skippedKinds").GetProperty("Service").GetInt32());
+        var first = root.GetProperty("findings")[0];
+        Assert.Equal("DockerRuntimeNode", first.GetProperty("kind").GetString());
+        Assert.Equal("Blocker", first.GetProperty("severity").GetString());
+        Assert.Equal("node-old", first.GetProperty("subject").GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task Invoke_Markdown_WritesTables()
+    {
+        var (_, output, _) = await InvokeAsync(Fixture.Path("pods.yaml"), "--output", "markdown");
+
+        Assert.StartsWith("# Docker removal readiness: **blocked**", output, StringComparison.Ordinal);
+        Assert.Contains("| Object | Evidence | Seen | Where |", output, StringComparison.Ordinal);
+        Assert.Contains("> **What to do:**", output, StringComparison.Ordinal);
+        Assert.Contains("| ci | blocked | 3 | 2 | 4 |", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("malformed.yaml", "malformed.yaml:8: invalid YAML")]
+    [InlineData("malformed.json", "malformed.json:10: invalid JSON")]
+    [InlineData("does-not-exist.yaml", "does-not-exist.yaml: no such file or directory")]
+    public async Task Invoke_BadInput_ExitsTwoNamingFileAndLine(string name, string message)
+    {
+        var (exit, output, error) = await InvokeAsync(Fixture.Path(name));
+
+        Assert.Equal(MigrateCommand.ExitBadInput, exit);
+        Assert.Empty(output);
+        Assert.Contains(message, error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Invoke_UnknownFormat_ExitsTwo()
+    {
+        var (exit, _, error) = await InvokeAsync("-o", "xml", Fixture.Path("clean.yaml"));
+
+        Assert.Equal(MigrateCommand.ExitBadInput, exit);
+        Assert.Contains("unknown output format 'xml'", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_Stdin_ReadsDashAndRedirectedStdin()
+    {
+        var yaml = File.ReadAllBytes(Fixture.Path("clean.yaml"));
+        var stdin = new StdinSource(() => new MemoryStream(yaml), IsRedirected: true);
+
+        var withDash = Run(new MigrateRequest(["-"], "text"), stdin);
+        var withoutPaths = Run(new MigrateRequest([], "text"), stdin);
+
+        Assert.Equal(MigrateCommand.ExitReady, withDash.Exit);
+        Assert.Equal(MigrateCommand.ExitReady, withoutPaths.Exit);
+        Assert.Contains("Read 1 input, 2 objects", withDash.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_NoPathsAndTerminalStdin_ExitsTwo()
+    {
+        var result = Run(new MigrateRequest([], "text"), new StdinSource(() => Stream.Null, IsRedirected: false));
+
+        Assert.Equal(MigrateCommand.ExitBadInput, result.Exit);
+        Assert.Contains("no input", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_EmptyStdin_ExitsTwo()
+    {
+        var result = Run(new MigrateRequest(["-"], "json"), new StdinSource(() => new MemoryStream(), IsRedirected: true));
+
+        Assert.Equal(MigrateCommand.ExitBadInput, result.Exit);
+        Assert.Contains("no Kubernetes objects", result.Error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var root = new RootCommand { MigrateCommand.Create() };
+        var exit = await root.Parse(["migrate", .. args]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exit, output.ToString(), error.ToString());
+    }
+
+    private static (int Exit, string Output, string Error) Run(MigrateRequest request, StdinSource stdin)
+    {
+        var output = new StringWriter(new StringBuilder());
+        var error = new StringWriter();
+        var exit = MigrateCommand.Run(request, stdin, output, error, CancellationToken.None);
+        return (exit, output.ToString(), error.ToString());
+    }
+}
