@@ -30,7 +30,7 @@ import xml.etree.ElementTree as ET
 results, allow_path, counts_path = sys.argv[1:4]
 ci = os.environ.get("CI") == "true"
 ns = "{http://microsoft.com/schemas/VisualStudio/TeamTest/2010}"
-ok = True
+errors = []  # printed last, next to the summary
 
 def one_line(text):
     return re.sub(r"\s+", " ", text or "").strip()
@@ -50,9 +50,8 @@ for number, line in enumerate(lines, 1):
     pattern, _, reason = text.partition(separator)
     pattern, reason = pattern.strip(), one_line(reason)
     if not pattern or not reason:
-        print(f"test.sh: {allow_path}:{number}: an entry needs a test name or glob and a reason "
-              f"why it may be skipped, separated by a tab or ' -- ': {text}")
-        ok = False
+        errors.append(f"test.sh: {allow_path}:{number}: an entry needs a test name or glob and a reason "
+                      f"why it may be skipped, separated by a tab or ' -- ': {text}")
         continue
     allowed.append((pattern, reason))
 
@@ -62,8 +61,7 @@ for trx in sorted(glob.glob(os.path.join(results, "*.trx"))):
     try:
         root = ET.parse(trx).getroot()
     except ET.ParseError as e:
-        print(f"test.sh: cannot read {os.path.basename(trx)}: {e}")
-        ok = False
+        errors.append(f"test.sh: cannot read {os.path.basename(trx)}: {e}")
         continue
     counters = root.find(f"{ns}ResultSummary/{ns}Counters")
     if counters is not None:
@@ -103,13 +101,14 @@ if unallowed and ci:
     for name, reason in unallowed:
         print(f"  {name}: {reason}")
     print(f"  make them run, or list each in {allow_path} with the reason it may be skipped")
-    ok = False
 elif unallowed:
     print(f"warning: {len(unallowed)} skipped test(s) are not in {allow_path}; with CI=true they fail the run")
+for error in errors:
+    print(error)
 
 with open(counts_path, "w") as f:
     f.write(f"{passed} {failed} {len(skipped)}\n")
-sys.exit(0 if ok else 1)
+sys.exit(1 if errors or (unallowed and ci) else 0)
 PY
 
 files=$(find "$results" -maxdepth 1 -name '*.trx' | wc -l)
