@@ -74,25 +74,12 @@ public static class CriSchema
             state["stdin"] = config["stdin"]?.GetValue<bool>() ?? false;
             state["stdinOnce"] = config["stdinOnce"]?.GetValue<bool>() ?? false;
             var entry = new JsonObject { ["id"] = row.Id, ["podId"] = row.PodId, ["config"] = config };
-            Execute(connection, transaction, "INSERT INTO containers (id, owner, phase, created_at, document) VALUES ($id, 'cri', $phase, $created, $doc);",
+            transaction.Execute("INSERT INTO containers (id, owner, phase, created_at, document) VALUES ($id, 'cri', $phase, $created, $doc);",
                 ("$id", row.Id), ("$phase", row.Phase), ("$created", row.CreatedAt), ("$doc", state.ToJsonString()));
-            Execute(connection, transaction, "INSERT INTO cri_containers (id, pod_id, name_key, document) VALUES ($id, $pod, $name, $doc);",
+            transaction.Execute("INSERT INTO cri_containers (id, pod_id, name_key, document) VALUES ($id, $pod, $name, $doc);",
                 ("$id", row.Id), ("$pod", row.PodId), ("$name", row.NameKey), ("$doc", entry.ToJsonString()));
         }
 
-        Execute(connection, transaction, "DROP TABLE legacy_containers;");
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
+        transaction.Execute("DROP TABLE legacy_containers;");
     }
 }

@@ -30,7 +30,7 @@ public static class SchemaMigrations
         if (format < LatestVersion)
         {
             using var transaction = connection.BeginTransaction();
-            Execute(connection, transaction, "CREATE TABLE schema_versions (module TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) STRICT;");
+            transaction.Execute("CREATE TABLE schema_versions (module TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) STRICT;");
             foreach (var (module, version) in Adopted(format))
             {
                 SetVersion(connection, transaction, module, version);
@@ -38,10 +38,10 @@ public static class SchemaMigrations
 
             if (format >= 4)
             {
-                Execute(connection, transaction, "ALTER TABLE containers RENAME TO legacy_containers;");
+                transaction.Execute("ALTER TABLE containers RENAME TO legacy_containers;");
             }
 
-            Execute(connection, transaction, $"PRAGMA user_version = {LatestVersion};");
+            transaction.Execute($"PRAGMA user_version = {LatestVersion};");
             transaction.Commit();
         }
 
@@ -94,7 +94,7 @@ public static class SchemaMigrations
             var step = module.Steps[version - 1];
             if (step.Sql.Length > 0)
             {
-                Execute(connection, transaction, step.Sql);
+                transaction.Execute(step.Sql);
             }
 
             step.Code?.Invoke(connection, transaction);
@@ -110,14 +110,6 @@ public static class SchemaMigrations
         command.CommandText = "INSERT INTO schema_versions (module, version) VALUES ($m, $v) ON CONFLICT (module) DO UPDATE SET version = $v;";
         command.Parameters.AddWithValue("$m", module);
         command.Parameters.AddWithValue("$v", version);
-        command.ExecuteNonQuery();
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
         command.ExecuteNonQuery();
     }
 

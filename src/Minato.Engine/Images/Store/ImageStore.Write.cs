@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using Minato.Engine.Images.Snapshots;
+using Minato.Engine.Store;
 
 namespace Minato.Engine.Images.Store;
 
@@ -20,14 +20,14 @@ public sealed partial class ImageStore
         {
             using var connection = store.OpenConnection();
             using var transaction = connection.BeginTransaction();
-            Execute(connection, transaction, """
+            transaction.Execute("""
                 INSERT INTO images (id, created_at, document) VALUES ($id, $created, $doc)
                 ON CONFLICT (id) DO UPDATE SET document = excluded.document;
                 """, ("$id", image.Id), ("$created", image.RecordedAt),
                 ("$doc", JsonSerializer.Serialize(image, ImageJsonContext.Default.ImageRecord)));
             foreach (var layer in layers)
             {
-                Execute(connection, transaction, """
+                transaction.Execute("""
                     INSERT OR IGNORE INTO snapshots (name, diff_id, bytes, inodes, created_at) VALUES ($name, $diff, $bytes, $inodes, $created);
                     INSERT OR IGNORE INTO image_snapshots (image_id, snapshot) VALUES ($id, $name);
                     """, ("$name", layer.Name), ("$diff", layer.DiffId.ToString()), ("$bytes", layer.Bytes),
@@ -36,13 +36,13 @@ public sealed partial class ImageStore
 
             foreach (var blob in image.Blobs.Distinct(StringComparer.Ordinal))
             {
-                Execute(connection, transaction, "INSERT OR IGNORE INTO image_blobs (image_id, digest) VALUES ($id, $digest);",
+                transaction.Execute("INSERT OR IGNORE INTO image_blobs (image_id, digest) VALUES ($id, $digest);",
                     ("$id", image.Id), ("$digest", blob));
             }
 
             foreach (var name in imageNames)
             {
-                Execute(connection, transaction, "INSERT OR REPLACE INTO image_names (name, image_id, kind) VALUES ($name, $id, $kind);",
+                transaction.Execute("INSERT OR REPLACE INTO image_names (name, image_id, kind) VALUES ($name, $id, $kind);",
                     ("$name", name), ("$id", image.Id), ("$kind", name.Contains('@', StringComparison.Ordinal) ? "digest" : "tag"));
             }
 
@@ -89,12 +89,12 @@ public sealed partial class ImageStore
 
             using var connection = store.OpenConnection();
             using var transaction = connection.BeginTransaction();
-            Execute(connection, transaction, "DELETE FROM images WHERE id = $id;", ("$id", id));
+            transaction.Execute("DELETE FROM images WHERE id = $id;", ("$id", id));
             var orphanSnapshots = Query(connection, "SELECT name FROM snapshots WHERE name NOT IN (SELECT snapshot FROM image_snapshots);",
                 r => r.GetString(0), transaction).Where(n => !IsLeased(n)).ToList();
             foreach (var name in orphanSnapshots)
             {
-                Execute(connection, transaction, "DELETE FROM snapshots WHERE name = $name;", ("$name", name));
+                transaction.Execute("DELETE FROM snapshots WHERE name = $name;", ("$name", name));
             }
 
             var stillUsed = Query(connection, "SELECT DISTINCT digest FROM image_blobs;", r => r.GetString(0), transaction).ToHashSet(StringComparer.Ordinal);
@@ -166,18 +166,5 @@ public sealed partial class ImageStore
         {
             SnapshotStore.Delete(path);
         }
-    }
-
-    private static void Execute(SqliteConnection connection, SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        command.ExecuteNonQuery();
     }
 }
