@@ -1,3 +1,4 @@
+using Minato.Engine;
 using Minato.Engine.Errors;
 using Minato.Engine.Images;
 using Minato.Engine.Images.Pull;
@@ -83,7 +84,7 @@ public sealed partial class CriImageService(
     {
         var (bytes, inodes) = images.SnapshotUsage();
         var blobs = images.Content.BytesUsed();
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000;
+        var now = time.UnixNanoseconds();
         return new ImageFsUsage(now, images.Snapshots.Root, (ulong)(bytes + blobs), (ulong)inodes);
     }
 }

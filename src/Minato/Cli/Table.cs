@@ -1,3 +1,5 @@
+using Minato.Engine;
+
 namespace Minato.Cli;
 
 /// <summary>Plain aligned tables for the listing verbs (what crictl prints; scripts use -q or -o json).</summary>
@@ -18,7 +20,7 @@ internal static class Table
     /// <summary>"5 seconds ago" style age from CRI nanosecond timestamps.</summary>
     public static string Ago(long unixNanoseconds)
     {
-        var age = DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch.AddTicks(unixNanoseconds / 100);
+        var age = DateTimeOffset.UtcNow - UnixTime.FromNanoseconds(unixNanoseconds);
         return age.TotalSeconds < 60 ? $"{Math.Max(0, (int)age.TotalSeconds)} seconds ago"
             : age.TotalMinutes < 60 ? $"{(int)age.TotalMinutes} minutes ago"
             : age.TotalHours < 48 ? $"{(int)age.TotalHours} hours ago"

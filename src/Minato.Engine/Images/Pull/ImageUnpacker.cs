@@ -62,7 +62,7 @@ public sealed partial class ImageUnpacker(ImageStore images, ImageOptions option
                 Size = snapshots.Sum(s => s.Bytes),
                 User = config.Config?.User is { Length: > 0 } user ? user : null,
                 Platform = $"{config.Os}/{config.Architecture}" + (config.Variant is { Length: > 0 } v ? "/" + v : ""),
-                RecordedAt = time.GetUtcNow().ToUnixTimeMilliseconds() * 1_000_000,
+                RecordedAt = time.UnixNanoseconds(),
             };
             var stored = await images.CommitAsync(record, snapshots, names, cancellationToken);
             progress.Finished("done");
