@@ -1,34 +1,32 @@
-using Minato.Cri.Api;
-using Minato.Cri.Containers;
+using Minato.Cri.Api.V1;
 using Minato.Engine.Errors;
-using Core = Minato.Cri.Containers;
-using CoreMode = Minato.Cri.Pods.NamespaceMode;
 
 namespace Minato.Daemon;
 
-/// <summary>Maps a CRI CreateContainer request (container and pod config) to the core's <see cref="Core.ContainerConfig"/>.</summary>
+/// <summary>Maps a CRI CreateContainer request (container and pod config) to the core's <see cref="Cri.Containers.ContainerConfig"/>.</summary>
 /// <remarks>
+/// Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Containers.X</c> where names collide.
 /// Deprecated fields are honoured only when their replacement is unset (design §1): <c>seccomp_profile_path</c>
 /// under <c>seccomp</c>, <c>apparmor_profile</c> under <c>apparmor</c>. Field names in errors are the proto's.
 /// </remarks>
 internal static class ContainerTranslation
 {
-    public static Core.ContainerConfig ToCore(Cri.Api.ContainerConfig config, PodSandboxConfig? sandboxConfig)
+    public static Cri.Containers.ContainerConfig ToCore(ContainerConfig config, PodSandboxConfig? sandboxConfig)
     {
         // CRI: metadata and image are required on CreateContainer.
         var metadata = config.Metadata ?? throw new InvalidInputException("container config metadata is required");
         var image = config.Image ?? throw new InvalidInputException("container config image is required");
         var linux = config.Linux;
-        return new Core.ContainerConfig
+        return new Cri.Containers.ContainerConfig
         {
-            Metadata = new Core.ContainerMetadata(metadata.Name, metadata.Attempt),
-            Image = new ContainerImageSpec(image.Image, image.UserSpecifiedImage) { Annotations = new Dictionary<string, string>(image.Annotations) },
+            Metadata = new(metadata.Name, metadata.Attempt),
+            Image = new(image.Image, image.UserSpecifiedImage) { Annotations = new Dictionary<string, string>(image.Annotations) },
             Command = [.. config.Command],
             Args = [.. config.Args],
             WorkingDir = config.WorkingDir,
             Envs = config.Envs.Select(e => KeyValuePair.Create(e.Key, e.Value.ToStringUtf8())).ToList(),
             Mounts = config.Mounts.Select(ToCore).ToList(),
-            Devices = config.Devices.Select(d => new ContainerDevice(d.ContainerPath, d.HostPath, d.Permissions)).ToList(),
+            Devices = config.Devices.Select(d => new Cri.Containers.ContainerDevice(d.ContainerPath, d.HostPath, d.Permissions)).ToList(),
             Labels = new Dictionary<string, string>(config.Labels),
             Annotations = new Dictionary<string, string>(config.Annotations),
             LogDirectory = sandboxConfig?.LogDirectory ?? string.Empty,
@@ -37,12 +35,12 @@ internal static class ContainerTranslation
             StdinOnce = config.StdinOnce,
             Tty = config.Tty,
             StopSignal = StopSignal(config.StopSignal),
-            Resources = linux?.Resources is { } resources ? ToCore(resources) : new Core.ContainerResources(),
-            Security = linux?.SecurityContext is { } security ? ToCore(security) : new ContainerSecurity(),
+            Resources = linux?.Resources is { } resources ? ToCore(resources) : new(),
+            Security = linux?.SecurityContext is { } security ? ToCore(security) : new(),
         };
     }
 
-    public static Core.ContainerResources ToCore(LinuxContainerResources r) => new()
+    public static Cri.Containers.ContainerResources ToCore(LinuxContainerResources r) => new()
     {
         CpuPeriod = r.CpuPeriod,
         CpuQuota = r.CpuQuota,
@@ -52,22 +50,22 @@ internal static class ContainerTranslation
         OomScoreAdj = r.OomScoreAdj,
         CpusetCpus = r.CpusetCpus,
         CpusetMems = r.CpusetMems,
-        HugepageLimits = r.HugepageLimits.Select(h => new Core.HugepageLimit(h.PageSize, h.Limit)).ToList(),
+        HugepageLimits = r.HugepageLimits.Select(h => new Cri.Containers.HugepageLimit(h.PageSize, h.Limit)).ToList(),
         Unified = new Dictionary<string, string>(r.Unified),
     };
 
-    private static ContainerSecurity ToCore(LinuxContainerSecurityContext s) => new()
+    private static Cri.Containers.ContainerSecurity ToCore(LinuxContainerSecurityContext s) => new()
     {
         Privileged = s.Privileged,
-        Capabilities = s.Capabilities is { } caps ? new CapabilityChanges([.. caps.AddCapabilities], [.. caps.DropCapabilities]) : CapabilityChanges.None,
+        Capabilities = s.Capabilities is { } caps ? new([.. caps.AddCapabilities], [.. caps.DropCapabilities]) : Cri.Containers.CapabilityChanges.None,
         RunAsUser = s.RunAsUser?.Value,
         RunAsUsername = s.RunAsUsername,
         RunAsGroup = s.RunAsGroup?.Value,
         SupplementalGroups = [.. s.SupplementalGroups],
         SupplementalGroupsPolicy = s.SupplementalGroupsPolicy switch
         {
-            Cri.Api.SupplementalGroupsPolicy.Merge => Core.SupplementalGroupsPolicy.Merge,
-            Cri.Api.SupplementalGroupsPolicy.Strict => Core.SupplementalGroupsPolicy.Strict,
+            SupplementalGroupsPolicy.Merge => Cri.Containers.SupplementalGroupsPolicy.Merge,
+            SupplementalGroupsPolicy.Strict => Cri.Containers.SupplementalGroupsPolicy.Strict,
             _ => throw new InvalidInputException($"unknown supplemental_groups_policy {(int)s.SupplementalGroupsPolicy}"),
         },
         NoNewPrivs = s.NoNewPrivs,
@@ -75,12 +73,10 @@ internal static class ContainerTranslation
         MaskedPaths = [.. s.MaskedPaths],
         ReadonlyPaths = [.. s.ReadonlyPaths],
 #pragma warning disable CS0612 // Deprecated in the proto, still sent by older kubelets and tools; read only as a fallback.
-        Seccomp = s.Seccomp is { } seccomp ? ToCore(seccomp) : LegacyProfilePaths.Seccomp(s.SeccompProfilePath),
-        AppArmor = s.Apparmor is { } apparmor ? ToCore(apparmor) : LegacyProfilePaths.AppArmor(s.ApparmorProfile),
+        Seccomp = s.Seccomp is { } seccomp ? ToCore(seccomp) : Cri.Containers.LegacyProfilePaths.Seccomp(s.SeccompProfilePath),
+        AppArmor = s.Apparmor is { } apparmor ? ToCore(apparmor) : Cri.Containers.LegacyProfilePaths.AppArmor(s.ApparmorProfile),
 #pragma warning restore CS0612
-        Namespaces = s.NamespaceOptions is { } ns
-            ? new Core.ContainerNamespaces(ToCore(ns.Network), ToCore(ns.Pid), ToCore(ns.Ipc), ns.TargetId)
-            : new Core.ContainerNamespaces(),
+        Namespaces = s.NamespaceOptions is { } ns ? new(ToCore(ns.Network), ToCore(ns.Pid), ToCore(ns.Ipc), ns.TargetId) : new(),
     };
 
     /// <summary>The proto's enum name (<c>SIGRTMINPLUS1</c> spelled <c>SIGRTMIN+1</c>); empty for RUNTIME_DEFAULT.</summary>
@@ -88,15 +84,15 @@ internal static class ContainerTranslation
         ? string.Empty
         : signal.ToString().ToUpperInvariant().Replace("PLUS", "+", StringComparison.Ordinal).Replace("MINUS", "-", StringComparison.Ordinal);
 
-    private static Core.SecurityProfile ToCore(Cri.Api.SecurityProfile profile) => profile.ProfileType switch
+    private static Cri.Containers.SecurityProfile ToCore(SecurityProfile profile) => profile.ProfileType switch
     {
-        Cri.Api.SecurityProfile.Types.ProfileType.RuntimeDefault => Core.SecurityProfile.RuntimeDefault,
-        Cri.Api.SecurityProfile.Types.ProfileType.Unconfined => Core.SecurityProfile.Unconfined,
-        Cri.Api.SecurityProfile.Types.ProfileType.Localhost => new Core.SecurityProfile(SecurityProfileKind.Localhost, profile.LocalhostRef),
+        SecurityProfile.Types.ProfileType.RuntimeDefault => Cri.Containers.SecurityProfile.RuntimeDefault,
+        SecurityProfile.Types.ProfileType.Unconfined => Cri.Containers.SecurityProfile.Unconfined,
+        SecurityProfile.Types.ProfileType.Localhost => new(Cri.Containers.SecurityProfileKind.Localhost, profile.LocalhostRef),
         _ => throw new InvalidInputException($"unknown security profile type {(int)profile.ProfileType}"),
     };
 
-    private static ContainerMount ToCore(Mount m)
+    private static Cri.Containers.ContainerMount ToCore(Mount m)
     {
         // Image volumes (CRI 1.31+) and id-mapped mounts need support this runtime does not have yet: refuse, never ignore.
         if (m.Image is { Image.Length: > 0 } || m.UidMappings.Count > 0 || m.GidMappings.Count > 0 || m.RecursiveReadOnly)
@@ -104,21 +100,21 @@ internal static class ContainerTranslation
             throw new InvalidInputException($"mount {m.ContainerPath}: image mounts, id-mapped mounts and recursive_read_only are not supported");
         }
 
-        return new ContainerMount(m.ContainerPath, m.HostPath, m.Readonly, m.SelinuxRelabel, m.Propagation switch
+        return new(m.ContainerPath, m.HostPath, m.Readonly, m.SelinuxRelabel, m.Propagation switch
         {
-            Cri.Api.MountPropagation.PropagationPrivate => Core.MountPropagation.Private,
-            Cri.Api.MountPropagation.PropagationHostToContainer => Core.MountPropagation.HostToContainer,
-            Cri.Api.MountPropagation.PropagationBidirectional => Core.MountPropagation.Bidirectional,
+            MountPropagation.PropagationPrivate => Cri.Containers.MountPropagation.Private,
+            MountPropagation.PropagationHostToContainer => Cri.Containers.MountPropagation.HostToContainer,
+            MountPropagation.PropagationBidirectional => Cri.Containers.MountPropagation.Bidirectional,
             _ => throw new InvalidInputException($"mount {m.ContainerPath}: unknown propagation {(int)m.Propagation}"),
         });
     }
 
-    private static CoreMode ToCore(Cri.Api.NamespaceMode mode) => mode switch
+    private static Cri.Pods.NamespaceMode ToCore(NamespaceMode mode) => mode switch
     {
-        Cri.Api.NamespaceMode.Pod => CoreMode.Pod,
-        Cri.Api.NamespaceMode.Container => CoreMode.Container,
-        Cri.Api.NamespaceMode.Node => CoreMode.Node,
-        Cri.Api.NamespaceMode.Target => CoreMode.Target,
+        NamespaceMode.Pod => Cri.Pods.NamespaceMode.Pod,
+        NamespaceMode.Container => Cri.Pods.NamespaceMode.Container,
+        NamespaceMode.Node => Cri.Pods.NamespaceMode.Node,
+        NamespaceMode.Target => Cri.Pods.NamespaceMode.Target,
         _ => throw new InvalidInputException($"unknown namespace mode {(int)mode}"),
     };
 }

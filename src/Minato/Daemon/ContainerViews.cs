@@ -1,30 +1,30 @@
 using System.Text.Json;
-using Minato.Cri.Api;
-using Minato.Cri.Containers;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Daemon;
 
 /// <summary>Maps stored containers to the CRI's status and list messages.</summary>
+/// <remarks>Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Containers.X</c>.</remarks>
 internal static class ContainerViews
 {
-    public static ContainerState ToState(ContainerPhase phase) => phase switch
+    public static ContainerState ToState(Cri.Containers.ContainerPhase phase) => phase switch
     {
-        ContainerPhase.Created => ContainerState.ContainerCreated,
-        ContainerPhase.Running => ContainerState.ContainerRunning,
-        ContainerPhase.Exited => ContainerState.ContainerExited,
+        Cri.Containers.ContainerPhase.Created => ContainerState.ContainerCreated,
+        Cri.Containers.ContainerPhase.Running => ContainerState.ContainerRunning,
+        Cri.Containers.ContainerPhase.Exited => ContainerState.ContainerExited,
         _ => ContainerState.ContainerUnknown,
     };
 
     /// <summary>The phase a state filter selects; UNKNOWN selects a phase no listed container has.</summary>
-    public static ContainerPhase ToPhase(ContainerState state) => state switch
+    public static Cri.Containers.ContainerPhase ToPhase(ContainerState state) => state switch
     {
-        ContainerState.ContainerCreated => ContainerPhase.Created,
-        ContainerState.ContainerRunning => ContainerPhase.Running,
-        ContainerState.ContainerExited => ContainerPhase.Exited,
-        _ => ContainerPhase.Creating,
+        ContainerState.ContainerCreated => Cri.Containers.ContainerPhase.Created,
+        ContainerState.ContainerRunning => Cri.Containers.ContainerPhase.Running,
+        ContainerState.ContainerExited => Cri.Containers.ContainerPhase.Exited,
+        _ => Cri.Containers.ContainerPhase.Creating,
     };
 
-    public static ContainerStatus ToStatus(ContainerRecord record)
+    public static ContainerStatus ToStatus(Cri.Containers.ContainerRecord record)
     {
         var status = new ContainerStatus
         {
@@ -52,15 +52,15 @@ internal static class ContainerViews
             SelinuxRelabel = m.SelinuxRelabel,
             Propagation = m.Propagation switch
             {
-                Cri.Containers.MountPropagation.HostToContainer => Cri.Api.MountPropagation.PropagationHostToContainer,
-                Cri.Containers.MountPropagation.Bidirectional => Cri.Api.MountPropagation.PropagationBidirectional,
-                _ => Cri.Api.MountPropagation.PropagationPrivate,
+                Cri.Containers.MountPropagation.HostToContainer => MountPropagation.PropagationHostToContainer,
+                Cri.Containers.MountPropagation.Bidirectional => MountPropagation.PropagationBidirectional,
+                _ => MountPropagation.PropagationPrivate,
             },
         }));
         return status;
     }
 
-    public static Container ToListItem(ContainerRecord record)
+    public static Container ToListItem(Cri.Containers.ContainerRecord record)
     {
         var item = new Container
         {
@@ -79,7 +79,7 @@ internal static class ContainerViews
     }
 
     /// <summary>The verbose <c>info</c> entry: where the container's pieces are on the host.</summary>
-    public static string VerboseInfo(ContainerRecord record)
+    public static string VerboseInfo(Cri.Containers.ContainerRecord record)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -99,10 +99,10 @@ internal static class ContainerViews
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    private static Cri.Api.ContainerMetadata Metadata(ContainerRecord record) =>
+    private static ContainerMetadata Metadata(Cri.Containers.ContainerRecord record) =>
         new() { Name = record.Config.Metadata.Name, Attempt = record.Config.Metadata.Attempt };
 
-    private static ImageSpec Image(ContainerRecord record)
+    private static ImageSpec Image(Cri.Containers.ContainerRecord record)
     {
         var image = new ImageSpec { Image = record.Config.Image.Image, UserSpecifiedImage = record.Config.Image.UserSpecifiedImage };
         image.Annotations.Add(new Dictionary<string, string>(record.Config.Image.Annotations));

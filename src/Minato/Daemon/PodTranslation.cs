@@ -1,41 +1,41 @@
 using System.Text;
 using System.Text.Json;
-using Minato.Cri.Api;
-using Minato.Cri.Pods;
-using Core = Minato.Cri.Pods;
+using Minato.Cri.Api.V1;
+using Minato.Engine.Errors;
 
 namespace Minato.Daemon;
 
 /// <summary>Maps pod sandbox messages between the CRI protobuf types and the core's plain types.</summary>
+/// <remarks>Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Pods.X</c>.</remarks>
 internal static class PodTranslation
 {
-    public static SandboxConfig ToCore(PodSandboxConfig config, string runtimeHandler)
+    public static Cri.Pods.SandboxConfig ToCore(PodSandboxConfig config, string runtimeHandler)
     {
         var linux = config.Linux;
         var security = linux?.SecurityContext;
         var options = security?.NamespaceOptions;
-        return new SandboxConfig
+        return new Cri.Pods.SandboxConfig
         {
-            Metadata = new SandboxMetadata(config.Metadata.Name, config.Metadata.Uid, config.Metadata.Namespace, config.Metadata.Attempt),
+            Metadata = new(config.Metadata.Name, config.Metadata.Uid, config.Metadata.Namespace, config.Metadata.Attempt),
             Hostname = config.Hostname,
             LogDirectory = config.LogDirectory,
-            Dns = config.DnsConfig is null ? DnsSettings.None : new DnsSettings([.. config.DnsConfig.Servers], [.. config.DnsConfig.Searches], [.. config.DnsConfig.Options]),
-            PortMappings = config.PortMappings.Select(p => new Core.PortMapping(ToCore(p.Protocol), p.ContainerPort, p.HostPort, p.HostIp)).ToList(),
+            Dns = config.DnsConfig is null ? Cri.Pods.DnsSettings.None : new([.. config.DnsConfig.Servers], [.. config.DnsConfig.Searches], [.. config.DnsConfig.Options]),
+            PortMappings = config.PortMappings.Select(p => new Cri.Pods.PortMapping(ToCore(p.Protocol), p.ContainerPort, p.HostPort, p.HostIp)).ToList(),
             Labels = new Dictionary<string, string>(config.Labels),
             Annotations = new Dictionary<string, string>(config.Annotations),
             CgroupParent = linux?.CgroupParent ?? string.Empty,
-            Namespaces = new SandboxNamespaces(
-                ToCore(options?.Network ?? Cri.Api.NamespaceMode.Pod),
-                ToCore(options?.Pid ?? Cri.Api.NamespaceMode.Pod),
-                ToCore(options?.Ipc ?? Cri.Api.NamespaceMode.Pod)),
+            Namespaces = new(
+                ToCore(options?.Network ?? NamespaceMode.Pod),
+                ToCore(options?.Pid ?? NamespaceMode.Pod),
+                ToCore(options?.Ipc ?? NamespaceMode.Pod)),
             Sysctls = linux is null ? new Dictionary<string, string>() : new Dictionary<string, string>(linux.Sysctls),
             Privileged = security?.Privileged ?? false,
             RuntimeHandler = runtimeHandler,
-            UserNamespaceRequested = options?.UsernsOptions?.Mode == Cri.Api.NamespaceMode.Pod,
+            UserNamespaceRequested = options?.UsernsOptions?.Mode == NamespaceMode.Pod,
         };
     }
 
-    public static PodSandboxStatus ToStatus(Core.PodSandbox sandbox)
+    public static PodSandboxStatus ToStatus(Cri.Pods.PodSandbox sandbox)
     {
         var status = new PodSandboxStatus
         {
@@ -46,7 +46,7 @@ internal static class PodTranslation
             Network = new PodSandboxNetworkStatus(),
             Linux = new LinuxPodSandboxStatus
             {
-                Namespaces = new Cri.Api.Namespace
+                Namespaces = new Namespace
                 {
                     Options = new NamespaceOption
                     {
@@ -69,9 +69,9 @@ internal static class PodTranslation
         return status;
     }
 
-    public static Cri.Api.PodSandbox ToListItem(Core.PodSandbox sandbox)
+    public static PodSandbox ToListItem(Cri.Pods.PodSandbox sandbox)
     {
-        var item = new Cri.Api.PodSandbox
+        var item = new PodSandbox
         {
             Id = sandbox.Id,
             Metadata = ToProto(sandbox.Config.Metadata),
@@ -85,7 +85,7 @@ internal static class PodTranslation
     }
 
     /// <summary>The verbose "info" JSON: where things are on the node, for people debugging a pod.</summary>
-    public static string VerboseInfo(Core.PodSandbox sandbox)
+    public static string VerboseInfo(Cri.Pods.PodSandbox sandbox)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -126,30 +126,30 @@ internal static class PodTranslation
         return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
-    public static PodSandboxMetadata ToProto(SandboxMetadata m) => new() { Name = m.Name, Uid = m.Uid, Namespace = m.Namespace, Attempt = m.Attempt };
+    public static PodSandboxMetadata ToProto(Cri.Pods.SandboxMetadata m) => new() { Name = m.Name, Uid = m.Uid, Namespace = m.Namespace, Attempt = m.Attempt };
 
-    private static Core.NamespaceMode ToCore(Cri.Api.NamespaceMode mode) => mode switch
+    private static Cri.Pods.NamespaceMode ToCore(NamespaceMode mode) => mode switch
     {
-        Cri.Api.NamespaceMode.Pod => Core.NamespaceMode.Pod,
-        Cri.Api.NamespaceMode.Container => Core.NamespaceMode.Container,
-        Cri.Api.NamespaceMode.Node => Core.NamespaceMode.Node,
-        Cri.Api.NamespaceMode.Target => Core.NamespaceMode.Target,
-        _ => throw new Engine.Errors.InvalidInputException($"unknown namespace mode {(int)mode}"),
+        NamespaceMode.Pod => Cri.Pods.NamespaceMode.Pod,
+        NamespaceMode.Container => Cri.Pods.NamespaceMode.Container,
+        NamespaceMode.Node => Cri.Pods.NamespaceMode.Node,
+        NamespaceMode.Target => Cri.Pods.NamespaceMode.Target,
+        _ => throw new InvalidInputException($"unknown namespace mode {(int)mode}"),
     };
 
-    private static Cri.Api.NamespaceMode ToProto(Core.NamespaceMode mode) => mode switch
+    private static NamespaceMode ToProto(Cri.Pods.NamespaceMode mode) => mode switch
     {
-        Core.NamespaceMode.Pod => Cri.Api.NamespaceMode.Pod,
-        Core.NamespaceMode.Container => Cri.Api.NamespaceMode.Container,
-        Core.NamespaceMode.Node => Cri.Api.NamespaceMode.Node,
-        _ => Cri.Api.NamespaceMode.Target,
+        Cri.Pods.NamespaceMode.Pod => NamespaceMode.Pod,
+        Cri.Pods.NamespaceMode.Container => NamespaceMode.Container,
+        Cri.Pods.NamespaceMode.Node => NamespaceMode.Node,
+        _ => NamespaceMode.Target,
     };
 
-    private static PortProtocol ToCore(Protocol protocol) => protocol switch
+    private static Cri.Pods.PortProtocol ToCore(Protocol protocol) => protocol switch
     {
-        Protocol.Tcp => PortProtocol.Tcp,
-        Protocol.Udp => PortProtocol.Udp,
-        Protocol.Sctp => PortProtocol.Sctp,
-        _ => throw new Engine.Errors.InvalidInputException($"unknown port protocol {(int)protocol}"),
+        Protocol.Tcp => Cri.Pods.PortProtocol.Tcp,
+        Protocol.Udp => Cri.Pods.PortProtocol.Udp,
+        Protocol.Sctp => Cri.Pods.PortProtocol.Sctp,
+        _ => throw new InvalidInputException($"unknown port protocol {(int)protocol}"),
     };
 }

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 
@@ -27,7 +27,7 @@ internal sealed partial class RuntimeServiceAdapter
         return response;
     }
 
-    private Cri.Api.PodSandboxStats ToStats(PodSandboxUsage usage)
+    private Cri.Api.V1.PodSandboxStats ToStats(PodSandboxUsage usage)
     {
         var pod = usage.Pod;
         var attributes = new PodSandboxAttributes { Id = pod.Id, Metadata = PodTranslation.ToProto(pod.Config.Metadata) };
@@ -47,7 +47,7 @@ internal sealed partial class RuntimeServiceAdapter
         }
 
         linux.Containers.AddRange(usage.Containers.Select(ToStats));
-        return new Cri.Api.PodSandboxStats { Attributes = attributes, Linux = linux };
+        return new Cri.Api.V1.PodSandboxStats { Attributes = attributes, Linux = linux };
     }
 
     /// <summary>The kubelet reads the default interface for the pod's network use: eth0 (CNI's name), else the first that is not loopback.</summary>

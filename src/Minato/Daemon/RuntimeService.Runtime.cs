@@ -3,7 +3,7 @@ using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Minato.Configuration;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
 using Minato.Cri.Events;
 using Minato.Cri.Pods;
@@ -44,7 +44,7 @@ internal sealed partial class RuntimeServiceAdapter(
         var probe = cni.Probe();
         var conditions = readiness.Evaluate(probe);
         var response = new StatusResponse { Status = new RuntimeStatus() };
-        response.Status.Conditions.AddRange(conditions.Select(c => new Minato.Cri.Api.RuntimeCondition
+        response.Status.Conditions.AddRange(conditions.Select(c => new Cri.Api.V1.RuntimeCondition
         {
             Type = c.Type,
             Status = c.Status,
@@ -68,8 +68,8 @@ internal sealed partial class RuntimeServiceAdapter(
             Linux = new LinuxRuntimeConfiguration
             {
                 CgroupDriver = config.CgroupDriver == Engine.Linux.Cgroups.CgroupDriver.Systemd
-                    ? Minato.Cri.Api.CgroupDriver.Systemd
-                    : Minato.Cri.Api.CgroupDriver.Cgroupfs,
+                    ? Cri.Api.V1.CgroupDriver.Systemd
+                    : Cri.Api.V1.CgroupDriver.Cgroupfs,
             },
         });
 

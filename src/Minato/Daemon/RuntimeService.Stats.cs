@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
 
 namespace Minato.Daemon;
@@ -34,7 +34,7 @@ internal sealed partial class RuntimeServiceAdapter
         var attributes = new ContainerAttributes
         {
             Id = record.Id,
-            Metadata = new Cri.Api.ContainerMetadata { Name = record.Config.Metadata.Name, Attempt = record.Config.Metadata.Attempt },
+            Metadata = new Cri.Api.V1.ContainerMetadata { Name = record.Config.Metadata.Name, Attempt = record.Config.Metadata.Attempt },
         };
         attributes.Labels.Add(new Dictionary<string, string>(record.Config.Labels));
         attributes.Annotations.Add(new Dictionary<string, string>(record.Config.Annotations));

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using ContainerCapabilities = Minato.Cri.Containers.ContainerCapabilities;
 
 namespace Minato.IntegrationTests.Containers;

@@ -1,22 +1,20 @@
 using Google.Protobuf;
-using Minato.Cri.Api;
-using Minato.Cri.Containers;
+using Minato.Cri.Api.V1;
 using Minato.Daemon;
 using Minato.Engine.Errors;
-using CriApi = Minato.Cri.Api;
 
 namespace Minato.Tests.Containers;
 
 public sealed class ContainerTranslationTests
 {
-    private static CriApi.ContainerConfig Proto() => new()
+    private static ContainerConfig Proto() => new()
     {
-        Metadata = new CriApi.ContainerMetadata { Name = "app", Attempt = 2 },
+        Metadata = new ContainerMetadata { Name = "app", Attempt = 2 },
         Image = new ImageSpec { Image = "sha256:abc", UserSpecifiedImage = "busybox" },
         Command = { "/bin/sh" },
         Args = { "-c", "id" },
         Envs = { new KeyValue { Key = "A", Value = ByteString.CopyFromUtf8("b") } },
-        Mounts = { new Mount { ContainerPath = "/d", HostPath = "/h", Readonly = true, SelinuxRelabel = true, Propagation = CriApi.MountPropagation.PropagationHostToContainer } },
+        Mounts = { new Mount { ContainerPath = "/d", HostPath = "/h", Readonly = true, SelinuxRelabel = true, Propagation = MountPropagation.PropagationHostToContainer } },
         LogPath = "app/2.log",
         Tty = true,
         StopSignal = Signal.Sigrtminplus1,
@@ -28,9 +26,9 @@ public sealed class ContainerTranslationTests
                 Capabilities = new Capability { AddCapabilities = { "NET_ADMIN" }, DropCapabilities = { "ALL" } },
                 RunAsUser = new Int64Value { Value = 1000 },
                 SupplementalGroups = { 7 },
-                SupplementalGroupsPolicy = CriApi.SupplementalGroupsPolicy.Strict,
+                SupplementalGroupsPolicy = SupplementalGroupsPolicy.Strict,
                 NoNewPrivs = true,
-                NamespaceOptions = new NamespaceOption { Pid = CriApi.NamespaceMode.Target, TargetId = "other" },
+                NamespaceOptions = new NamespaceOption { Pid = NamespaceMode.Target, TargetId = "other" },
             },
         },
     };
@@ -44,7 +42,7 @@ public sealed class ContainerTranslationTests
         Assert.Equal(["/bin/sh"], core.Command);
         Assert.Equal(["-c", "id"], core.Args);
         Assert.Equal([KeyValuePair.Create("A", "b")], core.Envs);
-        Assert.Equal(new ContainerMount("/d", "/h", true, true, Minato.Cri.Containers.MountPropagation.HostToContainer), Assert.Single(core.Mounts));
+        Assert.Equal(new Minato.Cri.Containers.ContainerMount("/d", "/h", true, true, Minato.Cri.Containers.MountPropagation.HostToContainer), Assert.Single(core.Mounts));
         Assert.Equal("/var/log/pods/x/app/2.log", core.FullLogPath);
         Assert.Equal("SIGRTMIN+1", core.StopSignal);
         Assert.Equal((2L, 5L, 3L, "4"), (core.Resources.CpuShares, core.Resources.MemoryLimitInBytes, core.Resources.OomScoreAdj, core.Resources.Unified["memory.high"]));
@@ -58,9 +56,9 @@ public sealed class ContainerTranslationTests
     }
 
     [Theory]
-    [InlineData("runtime/default", SecurityProfileKind.RuntimeDefault)]
-    [InlineData("unconfined", SecurityProfileKind.Unconfined)]
-    public void ToCore_DeprecatedSeccompPath_UsedWhenFieldUnset(string path, SecurityProfileKind kind)
+    [InlineData("runtime/default", Minato.Cri.Containers.SecurityProfileKind.RuntimeDefault)]
+    [InlineData("unconfined", Minato.Cri.Containers.SecurityProfileKind.Unconfined)]
+    public void ToCore_DeprecatedSeccompPath_UsedWhenFieldUnset(string path, Minato.Cri.Containers.SecurityProfileKind kind)
     {
         var proto = Proto();
 #pragma warning disable CS0612 // The deprecated field is what this test is about.
@@ -77,9 +75,9 @@ public sealed class ContainerTranslationTests
 #pragma warning disable CS0612 // The deprecated field is what this test is about.
         proto.Linux.SecurityContext.SeccompProfilePath = "nonsense";
 #pragma warning restore CS0612
-        proto.Linux.SecurityContext.Seccomp = new CriApi.SecurityProfile { ProfileType = CriApi.SecurityProfile.Types.ProfileType.Localhost, LocalhostRef = "/p.json" };
+        proto.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.Localhost, LocalhostRef = "/p.json" };
 
-        Assert.Equal(new Minato.Cri.Containers.SecurityProfile(SecurityProfileKind.Localhost, "/p.json"), ContainerTranslation.ToCore(proto, null).Security.Seccomp);
+        Assert.Equal(new Minato.Cri.Containers.SecurityProfile(Minato.Cri.Containers.SecurityProfileKind.Localhost, "/p.json"), ContainerTranslation.ToCore(proto, null).Security.Seccomp);
     }
 
     [Fact]
@@ -96,7 +94,7 @@ public sealed class ContainerTranslationTests
     [Fact]
     public void ToCore_MissingMetadataOrImageMount_Rejected()
     {
-        Assert.Throws<InvalidInputException>(() => ContainerTranslation.ToCore(new CriApi.ContainerConfig { Image = new ImageSpec() }, null));
+        Assert.Throws<InvalidInputException>(() => ContainerTranslation.ToCore(new ContainerConfig { Image = new ImageSpec() }, null));
         var proto = Proto();
         proto.Mounts.Add(new Mount { ContainerPath = "/img", Image = new ImageSpec { Image = "x" } });
         Assert.Throws<InvalidInputException>(() => ContainerTranslation.ToCore(proto, null));
