@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Minato.Cri.Api.V1;
 using Minato.Cri.Pods;
+using Minato.Cri.Stats;
 
 namespace Minato.Daemon;
 
@@ -10,7 +11,7 @@ internal sealed partial class RuntimeServiceAdapter
     public override Task<ListMetricDescriptorsResponse> ListMetricDescriptors(ListMetricDescriptorsRequest request, ServerCallContext context)
     {
         var response = new ListMetricDescriptorsResponse();
-        response.Descriptors.AddRange(CadvisorMetrics.Descriptors());
+        response.Descriptors.AddRange(CadvisorMetrics.Definitions.Select(MetricMapper.ToDescriptor));
         return Task.FromResult(response);
     }
 
@@ -18,7 +19,7 @@ internal sealed partial class RuntimeServiceAdapter
     {
         var usage = await podStats.ReadAsync(new SandboxFilter(null, null, new Dictionary<string, string>()), context.CancellationToken);
         var response = new ListPodSandboxMetricsResponse();
-        response.PodMetrics.AddRange(usage.Select(CadvisorMetrics.ForPod));
+        response.PodMetrics.AddRange(usage.Select(u => MetricMapper.ToProto(CadvisorMetrics.ForPod(u))));
         return response;
     }
 }

@@ -2,6 +2,7 @@ using Grpc.Core;
 using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
 using Minato.Cri.Pods;
+using Minato.Cri.Stats;
 
 namespace Minato.Daemon;
 
@@ -50,20 +51,21 @@ internal sealed partial class RuntimeServiceAdapter
         return new Cri.Api.V1.PodSandboxStats { Attributes = attributes, Linux = linux };
     }
 
-    /// <summary>The kubelet reads the default interface for the pod's network use: eth0 (CNI's name), else the first that is not loopback.</summary>
+    /// <summary>Every interface but loopback, and the default one the kubelet reads for the pod (<see cref="PodInterfaces"/>).</summary>
     private static NetworkUsage ToNetwork(IReadOnlyList<Engine.Linux.Namespaces.InterfaceCounters> interfaces, long timestamp)
     {
         var network = new NetworkUsage { Timestamp = timestamp };
-        var listed = interfaces.Where(i => i.Name != "lo").Select(i => new NetworkInterfaceUsage
-        {
-            Name = i.Name,
-            RxBytes = new UInt64Value { Value = i.RxBytes },
-            RxErrors = new UInt64Value { Value = i.RxErrors },
-            TxBytes = new UInt64Value { Value = i.TxBytes },
-            TxErrors = new UInt64Value { Value = i.TxErrors },
-        }).ToList();
-        network.Interfaces.AddRange(listed);
-        network.DefaultInterface = listed.FirstOrDefault(i => i.Name == "eth0") ?? listed.FirstOrDefault();
+        network.Interfaces.AddRange(PodInterfaces.Reported(interfaces).Select(ToInterface));
+        network.DefaultInterface = PodInterfaces.Default(interfaces) is { } chosen ? ToInterface(chosen) : null;
         return network;
     }
+
+    private static NetworkInterfaceUsage ToInterface(Engine.Linux.Namespaces.InterfaceCounters counters) => new()
+    {
+        Name = counters.Name,
+        RxBytes = new UInt64Value { Value = counters.RxBytes },
+        RxErrors = new UInt64Value { Value = counters.RxErrors },
+        TxBytes = new UInt64Value { Value = counters.TxBytes },
+        TxErrors = new UInt64Value { Value = counters.TxErrors },
+    };
 }

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
+using Minato.Cri.Stats;
 
 namespace Minato.Daemon;
 
@@ -71,9 +72,7 @@ internal sealed partial class RuntimeServiceAdapter
         RssBytes = Value(cgroup.RssBytes),
         PageFaults = Value(cgroup.PageFaults),
         MajorPageFaults = Value(cgroup.MajorPageFaults),
-        AvailableBytes = cgroup.MemoryLimitBytes is { } limit && cgroup.WorkingSetBytes is { } working
-            ? new UInt64Value { Value = limit > working ? limit - working : 0 }
-            : null,
+        AvailableBytes = Value(AvailableMemory.Bytes(cgroup)),
     };
 
     private static UInt64Value? Value(ulong? value) => value is { } v ? new UInt64Value { Value = v } : null;
