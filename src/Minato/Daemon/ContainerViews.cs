@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Minato.Cri.Api.V1;
 
 namespace Minato.Daemon;
@@ -76,27 +75,6 @@ internal static class ContainerViews
         item.Labels.Add(new Dictionary<string, string>(record.Config.Labels));
         item.Annotations.Add(new Dictionary<string, string>(record.Config.Annotations));
         return item;
-    }
-
-    /// <summary>The verbose <c>info</c> entry: where the container's pieces are on the host.</summary>
-    public static string VerboseInfo(Cri.Containers.ContainerRecord record)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteNumber("pid", record.Pid);
-            json.WriteString("phase", record.Phase.ToString());
-            json.WriteString("bundle", record.BundleDirectory);
-            json.WriteString("rootfs", record.RootfsPath);
-            json.WriteString("layer", record.LayerDirectory);
-            json.WriteString("runtimeHandler", record.RuntimeHandler);
-            json.WriteString("stopSignal", record.StopSignal);
-            json.WriteString("memoryCgroup", record.MemoryCgroup);
-            json.WriteEndObject();
-        }
-
-        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     private static ContainerMetadata Metadata(Cri.Containers.ContainerRecord record) =>

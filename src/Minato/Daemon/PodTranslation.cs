@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Minato.Cri.Api.V1;
 using Minato.Engine.Errors;
 
@@ -82,48 +80,6 @@ internal static class PodTranslation
         item.Labels.Add(new Dictionary<string, string>(sandbox.Config.Labels));
         item.Annotations.Add(new Dictionary<string, string>(sandbox.Config.Annotations));
         return item;
-    }
-
-    /// <summary>The verbose "info" JSON: where things are on the node, for people debugging a pod.</summary>
-    public static string VerboseInfo(Cri.Pods.PodSandbox sandbox)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("sandboxId", sandbox.Id);
-            json.WriteString("phase", sandbox.Phase.ToString());
-            json.WriteString("runtimeHandler", sandbox.RuntimeHandler);
-            json.WriteString("directory", sandbox.Directory);
-            json.WriteString("hostname", sandbox.Hostname);
-            json.WriteStartObject("namespaces");
-            foreach (var (kind, path) in sandbox.NamespacePaths)
-            {
-                json.WriteString(kind, path);
-            }
-
-            json.WriteEndObject();
-            if (sandbox.InitPid is { } pid)
-            {
-                json.WriteNumber("pidNamespaceInit", pid);
-            }
-
-            if (sandbox.Network is { } network)
-            {
-                json.WriteString("netnsPath", sandbox.NetnsPath);
-                json.WriteString("cniNetwork", network.Name);
-                json.WriteBoolean("networkTornDown", network.TornDown);
-                if (network.Result is { } result)
-                {
-                    json.WritePropertyName("cniResult");
-                    json.WriteRawValue(result);
-                }
-            }
-
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
     }
 
     public static PodSandboxMetadata ToProto(Cri.Pods.SandboxMetadata m) => new() { Name = m.Name, Uid = m.Uid, Namespace = m.Namespace, Attempt = m.Attempt };

@@ -50,7 +50,7 @@ internal sealed partial class RuntimeServiceAdapter
         var response = new ContainerStatusResponse { Status = ContainerViews.ToStatus(record) };
         if (request.Verbose)
         {
-            response.Info.Add("info", ContainerViews.VerboseInfo(record));
+            response.Info.Add("info", ContainerVerboseInfo.Json(record));
         }
 
         return Task.FromResult(response);

@@ -48,7 +48,7 @@ internal sealed partial class RuntimeServiceAdapter
         };
         if (request.Verbose)
         {
-            response.Info.Add("info", PodTranslation.VerboseInfo(sandbox));
+            response.Info.Add("info", PodSandboxVerboseInfo.Json(sandbox));
         }
 
         return Task.FromResult(response);

@@ -1,5 +1,3 @@
-using System.Text;
-using System.Text.Json;
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Minato.Configuration;
@@ -26,17 +24,13 @@ internal sealed partial class RuntimeServiceAdapter(
     IHostApplicationLifetime lifetime,
     Minato.Streaming.StreamingRequestValidator streaming) : RuntimeService.RuntimeServiceBase
 {
-    /// <summary>The CRI API version Minato speaks; the kubelet refuses runtimes that answer anything else.</summary>
-    public const string CriApiVersion = "v1";
-
     public override Task<VersionResponse> Version(VersionRequest request, ServerCallContext context) =>
         Task.FromResult(new VersionResponse
         {
-            // "version" is the kubelet's API version string (kept at 0.1.0 by the kubelet); it is informative only.
-            Version = "0.1.0",
-            RuntimeName = "minato",
+            Version = RuntimeIdentity.KubeletApiVersion,
+            RuntimeName = RuntimeIdentity.Name,
             RuntimeVersion = ProductVersion.Value,
-            RuntimeApiVersion = CriApiVersion,
+            RuntimeApiVersion = RuntimeIdentity.CriApiVersion,
         });
 
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
@@ -55,8 +49,8 @@ internal sealed partial class RuntimeServiceAdapter(
         if (request.Verbose)
         {
             response.Info.Add("config", ConfigJson.Write(config));
-            response.Info.Add("network", NetworkJson(probe));
-            response.Info.Add("runtime", RuntimeJson());
+            response.Info.Add("network", RuntimeVerboseInfo.Network(probe));
+            response.Info.Add("runtime", RuntimeVerboseInfo.Runtime(ProductVersion.Value, host.CgroupMode, config.RuntimeHandlers));
         }
 
         return Task.FromResult(response);
@@ -72,54 +66,4 @@ internal sealed partial class RuntimeServiceAdapter(
                     : Cri.Api.V1.CgroupDriver.Cgroupfs,
             },
         });
-
-    private static string NetworkJson(CniNetworkProbe probe) => Json(json =>
-    {
-        json.WriteBoolean("ready", probe.IsReady);
-        if (probe.Network is { } network)
-        {
-            json.WriteString("name", network.Name);
-            json.WriteString("file", network.Path);
-            json.WriteString("cniVersion", network.CniVersion);
-            json.WriteStartArray("plugins");
-            foreach (var type in network.PluginTypes)
-            {
-                json.WriteStringValue(type);
-            }
-
-            json.WriteEndArray();
-        }
-        else
-        {
-            json.WriteString("problem", probe.Problem);
-        }
-    });
-
-    private string RuntimeJson() => Json(json =>
-    {
-        json.WriteString("version", ProductVersion.Value);
-        json.WriteString("criApiVersion", CriApiVersion);
-        json.WriteString("cgroupMode", host.CgroupMode.ToString().ToLowerInvariant());
-        json.WriteNumber("pid", Environment.ProcessId);
-        json.WriteStartObject("runtimeHandlers");
-        foreach (var handler in config.RuntimeHandlers)
-        {
-            json.WriteString(handler.Name, handler.ResolveExecutable() ?? "(not found)");
-        }
-
-        json.WriteEndObject();
-    });
-
-    private static string Json(Action<Utf8JsonWriter> body)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            body(json);
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
 }
