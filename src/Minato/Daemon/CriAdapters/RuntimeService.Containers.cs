@@ -2,7 +2,7 @@ using Grpc.Core;
 using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Container RPCs: translate, delegate to <see cref="ContainerLifecycle"/>, translate back.</summary>
 internal sealed partial class RuntimeServiceAdapter
@@ -15,7 +15,7 @@ internal sealed partial class RuntimeServiceAdapter
             throw new RpcException(new Status(StatusCode.InvalidArgument, "config is required"));
         }
 
-        var config = ContainerTranslation.ToCore(request.Config, request.SandboxConfig);
+        var config = ContainerConfigMapper.ToCore(request.Config, request.SandboxConfig);
         var record = await containers.CreateAsync(request.PodSandboxId, config, context.CancellationToken);
         return new CreateContainerResponse { ContainerId = record.Id };
     }
@@ -47,7 +47,7 @@ internal sealed partial class RuntimeServiceAdapter
     {
         RequireId(request.ContainerId, "container_id");
         var record = containers.Get(request.ContainerId);
-        var response = new ContainerStatusResponse { Status = ContainerViews.ToStatus(record) };
+        var response = new ContainerStatusResponse { Status = ContainerMapper.ToStatus(record) };
         if (request.Verbose)
         {
             response.Info.Add("info", ContainerVerboseInfo.Json(record));
@@ -62,10 +62,10 @@ internal sealed partial class RuntimeServiceAdapter
         var records = containers.List(new Cri.Containers.ContainerFilter(
             filter?.Id,
             filter?.PodSandboxId,
-            filter?.State is null ? null : ContainerViews.ToPhase(filter.State.State),
+            filter?.State is null ? null : ContainerMapper.ToPhase(filter.State.State),
             filter?.LabelSelector ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>()));
         var response = new ListContainersResponse();
-        response.Containers.AddRange(records.Select(ContainerViews.ToListItem));
+        response.Containers.AddRange(records.Select(ContainerMapper.ToListItem));
         return Task.FromResult(response);
     }
 
@@ -76,7 +76,7 @@ internal sealed partial class RuntimeServiceAdapter
         // Only Linux resources apply here; a request with none changes nothing.
         if (request.Linux is { } linux)
         {
-            await containers.UpdateResourcesAsync(request.ContainerId, ContainerTranslation.ToCore(linux), context.CancellationToken);
+            await containers.UpdateResourcesAsync(request.ContainerId, ContainerConfigMapper.ToCore(linux), context.CancellationToken);
         }
         else
         {

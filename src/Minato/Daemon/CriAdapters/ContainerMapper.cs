@@ -1,10 +1,10 @@
 using Minato.Cri.Api.V1;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Maps stored containers to the CRI's status and list messages.</summary>
 /// <remarks>Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Containers.X</c>.</remarks>
-internal static class ContainerViews
+internal static class ContainerMapper
 {
     public static ContainerState ToState(Cri.Containers.ContainerPhase phase) => phase switch
     {

@@ -3,7 +3,7 @@ using Minato.Cri.Api.V1;
 using Minato.Engine.Errors;
 using Minato.Engine.Images.Registry;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>PullImage.</summary>
 internal sealed partial class ImageServiceAdapter

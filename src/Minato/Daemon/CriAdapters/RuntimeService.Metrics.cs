@@ -3,7 +3,7 @@ using Minato.Cri.Api.V1;
 using Minato.Cri.Pods;
 using Minato.Cri.Stats;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Metric RPCs: the cAdvisor-style series of <see cref="CadvisorMetrics"/> for every pod.</summary>
 internal sealed partial class RuntimeServiceAdapter

@@ -1,7 +1,7 @@
 using Minato.Cri.Api.V1;
 using Minato.Cri.Stats;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Maps the cAdvisor catalogue and its samples (<see cref="CadvisorMetrics"/>) to the CRI's metric messages.</summary>
 internal static class MetricMapper

@@ -1,10 +1,10 @@
 using Minato.Cri.Api.V1;
 using Minato.Cri.Images;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>CRI ImageService: thin translation between protobuf messages and <see cref="CriImageService"/>.</summary>
-/// <remarks>One file per RPC: <c>ImageService.Pull.cs</c>, <c>.List.cs</c>, <c>.Status.cs</c>, <c>.Remove.cs</c>, <c>.FsInfo.cs</c>.</remarks>
+/// <remarks>One file per RPC, named after it: <c>ImageService.PullImage.cs</c>, <c>ImageService.ListImages.cs</c>, ...</remarks>
 internal sealed partial class ImageServiceAdapter(CriImageService images) : ImageService.ImageServiceBase
 {
     private static Image ToProto(CriImage image)

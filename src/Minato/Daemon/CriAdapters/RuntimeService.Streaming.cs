@@ -2,7 +2,7 @@ using Grpc.Core;
 using Minato.Cri.Api.V1;
 using Minato.Streaming;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Exec, Attach and PortForward: validate the request, answer with a URL on the streaming server.</summary>
 internal sealed partial class RuntimeServiceAdapter

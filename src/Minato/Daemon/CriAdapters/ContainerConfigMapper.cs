@@ -1,7 +1,7 @@
 using Minato.Cri.Api.V1;
 using Minato.Engine.Errors;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Maps a CRI CreateContainer request (container and pod config) to the core's <see cref="Cri.Containers.ContainerConfig"/>.</summary>
 /// <remarks>
@@ -9,7 +9,7 @@ namespace Minato.Daemon;
 /// Deprecated fields are honoured only when their replacement is unset (design §1): <c>seccomp_profile_path</c>
 /// under <c>seccomp</c>, <c>apparmor_profile</c> under <c>apparmor</c>. Field names in errors are the proto's.
 /// </remarks>
-internal static class ContainerTranslation
+internal static class ContainerConfigMapper
 {
     public static Cri.Containers.ContainerConfig ToCore(ContainerConfig config, PodSandboxConfig? sandboxConfig)
     {

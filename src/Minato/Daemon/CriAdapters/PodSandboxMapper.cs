@@ -1,11 +1,11 @@
 using Minato.Cri.Api.V1;
 using Minato.Engine.Errors;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Maps pod sandbox messages between the CRI protobuf types and the core's plain types.</summary>
 /// <remarks>Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Pods.X</c>.</remarks>
-internal static class PodTranslation
+internal static class PodSandboxMapper
 {
     public static Cri.Pods.SandboxConfig ToCore(PodSandboxConfig config, string runtimeHandler)
     {

@@ -8,7 +8,7 @@ using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
 using Minato.Engine.Network;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>CRI RuntimeService: a thin translation between protobuf messages and the core.</summary>
 /// <remarks>RPCs not overridden in any part of this class answer UNIMPLEMENTED (see <see cref="CallInterceptor"/>).</remarks>

@@ -1,11 +1,11 @@
 using Google.Protobuf;
 using Minato.Cri.Api.V1;
-using Minato.Daemon;
+using Minato.Daemon.CriAdapters;
 using Minato.Engine.Errors;
 
-namespace Minato.Tests.Containers;
+namespace Minato.Tests.Daemon.CriAdapters;
 
-public sealed class ContainerTranslationTests
+public sealed class ContainerConfigMapperTests
 {
     private static ContainerConfig Proto() => new()
     {
@@ -36,7 +36,7 @@ public sealed class ContainerTranslationTests
     [Fact]
     public void ToCore_FullRequest_EveryFieldMapped()
     {
-        var core = ContainerTranslation.ToCore(Proto(), new PodSandboxConfig { LogDirectory = "/var/log/pods/x" });
+        var core = ContainerConfigMapper.ToCore(Proto(), new PodSandboxConfig { LogDirectory = "/var/log/pods/x" });
 
         Assert.Equal(("app", 2u, "sha256:abc", "busybox"), (core.Metadata.Name, core.Metadata.Attempt, core.Image.Image, core.Image.UserSpecifiedImage));
         Assert.Equal(["/bin/sh"], core.Command);
@@ -65,7 +65,7 @@ public sealed class ContainerTranslationTests
         proto.Linux.SecurityContext.SeccompProfilePath = path;
 #pragma warning restore CS0612
 
-        Assert.Equal(kind, ContainerTranslation.ToCore(proto, null).Security.Seccomp!.Kind);
+        Assert.Equal(kind, ContainerConfigMapper.ToCore(proto, null).Security.Seccomp!.Kind);
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class ContainerTranslationTests
 #pragma warning restore CS0612
         proto.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.Localhost, LocalhostRef = "/p.json" };
 
-        Assert.Equal(new Minato.Cri.Containers.SecurityProfile(Minato.Cri.Containers.SecurityProfileKind.Localhost, "/p.json"), ContainerTranslation.ToCore(proto, null).Security.Seccomp);
+        Assert.Equal(new Minato.Cri.Containers.SecurityProfile(Minato.Cri.Containers.SecurityProfileKind.Localhost, "/p.json"), ContainerConfigMapper.ToCore(proto, null).Security.Seccomp);
     }
 
     [Fact]
@@ -88,15 +88,15 @@ public sealed class ContainerTranslationTests
         proto.Linux.SecurityContext.SeccompProfilePath = "docker/unconfined";
 #pragma warning restore CS0612
 
-        Assert.Throws<InvalidInputException>(() => ContainerTranslation.ToCore(proto, null));
+        Assert.Throws<InvalidInputException>(() => ContainerConfigMapper.ToCore(proto, null));
     }
 
     [Fact]
     public void ToCore_MissingMetadataOrImageMount_Rejected()
     {
-        Assert.Throws<InvalidInputException>(() => ContainerTranslation.ToCore(new ContainerConfig { Image = new ImageSpec() }, null));
+        Assert.Throws<InvalidInputException>(() => ContainerConfigMapper.ToCore(new ContainerConfig { Image = new ImageSpec() }, null));
         var proto = Proto();
         proto.Mounts.Add(new Mount { ContainerPath = "/img", Image = new ImageSpec { Image = "x" } });
-        Assert.Throws<InvalidInputException>(() => ContainerTranslation.ToCore(proto, null));
+        Assert.Throws<InvalidInputException>(() => ContainerConfigMapper.ToCore(proto, null));
     }
 }

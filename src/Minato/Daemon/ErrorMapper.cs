@@ -10,7 +10,7 @@ using Minato.Engine.Oci;
 namespace Minato.Daemon;
 
 /// <summary>The one place where core exceptions become gRPC status codes.</summary>
-internal static class StatusMapping
+internal static class ErrorMapper
 {
     /// <summary>Maps an exception from the core to the status the CRI caller receives.</summary>
     public static Status ToStatus(Exception exception, CancellationToken callCancelled) => exception switch

@@ -2,7 +2,7 @@ using Grpc.Core;
 using Minato.Cri.Api.V1;
 using Minato.Cri.Pods;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Pod sandbox RPCs: translate, delegate to <see cref="PodSandboxes"/>, translate back.</summary>
 internal sealed partial class RuntimeServiceAdapter
@@ -15,7 +15,7 @@ internal sealed partial class RuntimeServiceAdapter
             throw new RpcException(new Status(StatusCode.InvalidArgument, "config.metadata is required"));
         }
 
-        var sandbox = await pods.RunAsync(PodTranslation.ToCore(request.Config, request.RuntimeHandler), context.CancellationToken);
+        var sandbox = await pods.RunAsync(PodSandboxMapper.ToCore(request.Config, request.RuntimeHandler), context.CancellationToken);
         return new RunPodSandboxResponse { PodSandboxId = sandbox.Id };
     }
 
@@ -43,7 +43,7 @@ internal sealed partial class RuntimeServiceAdapter
         var sandbox = pods.Get(request.PodSandboxId);
         var response = new PodSandboxStatusResponse
         {
-            Status = PodTranslation.ToStatus(sandbox),
+            Status = PodSandboxMapper.ToStatus(sandbox),
             Timestamp = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000,
         };
         if (request.Verbose)
@@ -62,7 +62,7 @@ internal sealed partial class RuntimeServiceAdapter
             filter?.State is null ? null : filter.State.State == PodSandboxState.SandboxReady,
             filter?.LabelSelector ?? (IReadOnlyDictionary<string, string>)new Dictionary<string, string>()));
         var response = new ListPodSandboxResponse();
-        response.Items.AddRange(sandboxes.Select(PodTranslation.ToListItem));
+        response.Items.AddRange(sandboxes.Select(PodSandboxMapper.ToListItem));
         return Task.FromResult(response);
     }
 

@@ -4,7 +4,7 @@ using Minato.Engine.Errors;
 
 namespace Minato.Tests.Daemon;
 
-public sealed class StatusMappingTests
+public sealed class ErrorMapperTests
 {
     public static TheoryData<Exception, StatusCode> Cases => new()
     {
@@ -22,7 +22,7 @@ public sealed class StatusMappingTests
     [MemberData(nameof(Cases))]
     public void ToStatus_CoreException_MapsToTheCriCode(Exception exception, StatusCode expected)
     {
-        var status = StatusMapping.ToStatus(exception, CancellationToken.None);
+        var status = ErrorMapper.ToStatus(exception, CancellationToken.None);
 
         Assert.Equal(expected, status.StatusCode);
         Assert.Equal(exception is RpcException rpc ? rpc.Status.Detail : exception.Message, status.Detail);
@@ -34,7 +34,7 @@ public sealed class StatusMappingTests
         using var cancelled = new CancellationTokenSource();
         cancelled.Cancel();
 
-        Assert.Equal(StatusCode.Cancelled, StatusMapping.ToStatus(new OperationCanceledException(), cancelled.Token).StatusCode);
-        Assert.Equal(StatusCode.Internal, StatusMapping.ToStatus(new OperationCanceledException(), CancellationToken.None).StatusCode);
+        Assert.Equal(StatusCode.Cancelled, ErrorMapper.ToStatus(new OperationCanceledException(), cancelled.Token).StatusCode);
+        Assert.Equal(StatusCode.Internal, ErrorMapper.ToStatus(new OperationCanceledException(), CancellationToken.None).StatusCode);
     }
 }

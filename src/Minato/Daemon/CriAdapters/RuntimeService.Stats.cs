@@ -3,7 +3,7 @@ using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
 using Minato.Cri.Stats;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Container stats RPCs: cgroup and writable-layer use, translated to the CRI's messages.</summary>
 internal sealed partial class RuntimeServiceAdapter

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Minato.Cri.Api.V1;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>ImageFsInfo.</summary>
 internal sealed partial class ImageServiceAdapter

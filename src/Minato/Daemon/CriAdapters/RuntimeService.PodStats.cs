@@ -4,7 +4,7 @@ using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Cri.Stats;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Pod stats RPCs: the pod's cgroup (or its containers' sum), tasks, network from its namespace, and its containers.</summary>
 internal sealed partial class RuntimeServiceAdapter
@@ -31,7 +31,7 @@ internal sealed partial class RuntimeServiceAdapter
     private Cri.Api.V1.PodSandboxStats ToStats(PodSandboxUsage usage)
     {
         var pod = usage.Pod;
-        var attributes = new PodSandboxAttributes { Id = pod.Id, Metadata = PodTranslation.ToProto(pod.Config.Metadata) };
+        var attributes = new PodSandboxAttributes { Id = pod.Id, Metadata = PodSandboxMapper.ToProto(pod.Config.Metadata) };
         attributes.Labels.Add(new Dictionary<string, string>(pod.Config.Labels));
         attributes.Annotations.Add(new Dictionary<string, string>(pod.Config.Annotations));
         var linux = new LinuxPodSandboxStats();

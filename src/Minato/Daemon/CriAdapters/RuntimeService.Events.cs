@@ -2,7 +2,7 @@ using Grpc.Core;
 using Minato.Cri.Api.V1;
 using Minato.Cri.Events;
 
-namespace Minato.Daemon;
+namespace Minato.Daemon.CriAdapters;
 
 /// <summary>GetContainerEvents: the container lifecycle's events, streamed until the client leaves or the daemon stops.</summary>
 internal sealed partial class RuntimeServiceAdapter
@@ -43,9 +43,9 @@ internal sealed partial class RuntimeServiceAdapter
                 _ => ContainerEventType.ContainerDeletedEvent,
             },
             CreatedAt = containerEvent.CreatedAt,
-            PodSandboxStatus = containerEvent.Pod is { } pod ? PodTranslation.ToStatus(pod) : null,
+            PodSandboxStatus = containerEvent.Pod is { } pod ? PodSandboxMapper.ToStatus(pod) : null,
         };
-        response.ContainersStatuses.AddRange(containerEvent.PodContainers.Select(ContainerViews.ToStatus));
+        response.ContainersStatuses.AddRange(containerEvent.PodContainers.Select(ContainerMapper.ToStatus));
         return response;
     }
 }
