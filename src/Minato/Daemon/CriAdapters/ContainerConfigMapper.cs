@@ -5,7 +5,7 @@ namespace Minato.Daemon.CriAdapters;
 
 /// <summary>Maps a CRI CreateContainer request (container and pod config) to the core's <see cref="Cri.Containers.ContainerConfig"/>.</summary>
 /// <remarks>
-/// Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Containers.X</c> where names collide.
+/// Unqualified types are the CRI's generated ones; the core's carry their namespace (<c>Cri.Containers.X</c>).
 /// Deprecated fields are honoured only when their replacement is unset (design §1): <c>seccomp_profile_path</c>
 /// under <c>seccomp</c>, <c>apparmor_profile</c> under <c>apparmor</c>. Field names in errors are the proto's.
 /// </remarks>
@@ -76,7 +76,7 @@ internal static class ContainerConfigMapper
         Seccomp = s.Seccomp is { } seccomp ? ToCore(seccomp) : Cri.Containers.LegacyProfilePaths.Seccomp(s.SeccompProfilePath),
         AppArmor = s.Apparmor is { } apparmor ? ToCore(apparmor) : Cri.Containers.LegacyProfilePaths.AppArmor(s.ApparmorProfile),
 #pragma warning restore CS0612
-        Namespaces = s.NamespaceOptions is { } ns ? new(ToCore(ns.Network), ToCore(ns.Pid), ToCore(ns.Ipc), ns.TargetId) : new(),
+        Namespaces = s.NamespaceOptions is { } ns ? new(NamespaceMapper.ToCore(ns.Network), NamespaceMapper.ToCore(ns.Pid), NamespaceMapper.ToCore(ns.Ipc), ns.TargetId) : new(),
     };
 
     /// <summary>The proto's enum name (<c>SIGRTMINPLUS1</c> spelled <c>SIGRTMIN+1</c>); empty for RUNTIME_DEFAULT.</summary>
@@ -108,13 +108,4 @@ internal static class ContainerConfigMapper
             _ => throw new InvalidInputException($"mount {m.ContainerPath}: unknown propagation {(int)m.Propagation}"),
         });
     }
-
-    private static Cri.Pods.NamespaceMode ToCore(NamespaceMode mode) => mode switch
-    {
-        NamespaceMode.Pod => Cri.Pods.NamespaceMode.Pod,
-        NamespaceMode.Container => Cri.Pods.NamespaceMode.Container,
-        NamespaceMode.Node => Cri.Pods.NamespaceMode.Node,
-        NamespaceMode.Target => Cri.Pods.NamespaceMode.Target,
-        _ => throw new InvalidInputException($"unknown namespace mode {(int)mode}"),
-    };
 }

@@ -2,10 +2,12 @@ using Minato.Cri.Api.V1;
 
 namespace Minato.Daemon.CriAdapters;
 
-/// <summary>Maps stored containers to the CRI's status and list messages.</summary>
-/// <remarks>Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Containers.X</c>.</remarks>
+/// <summary>Maps stored containers to the CRI's status and list messages, and the CRI's container filters to the core's.</summary>
+/// <remarks>Unqualified types are the CRI's generated ones; the core's carry their namespace (<c>Cri.Containers.X</c>).</remarks>
 internal static class ContainerMapper
 {
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
     public static ContainerState ToState(Cri.Containers.ContainerPhase phase) => phase switch
     {
         Cri.Containers.ContainerPhase.Created => ContainerState.ContainerCreated,
@@ -28,7 +30,7 @@ internal static class ContainerMapper
         var status = new ContainerStatus
         {
             Id = record.Id,
-            Metadata = Metadata(record),
+            Metadata = ToProto(record.Config.Metadata),
             State = ToState(record.Phase),
             CreatedAt = record.CreatedAt,
             StartedAt = record.StartedAt,
@@ -65,7 +67,7 @@ internal static class ContainerMapper
         {
             Id = record.Id,
             PodSandboxId = record.PodId,
-            Metadata = Metadata(record),
+            Metadata = ToProto(record.Config.Metadata),
             Image = Image(record),
             ImageRef = record.ImageId,
             ImageId = record.ImageId,
@@ -77,8 +79,21 @@ internal static class ContainerMapper
         return item;
     }
 
-    private static ContainerMetadata Metadata(Cri.Containers.ContainerRecord record) =>
-        new() { Name = record.Config.Metadata.Name, Attempt = record.Config.Metadata.Attempt };
+    public static ContainerMetadata ToProto(Cri.Containers.ContainerMetadata metadata) => new() { Name = metadata.Name, Attempt = metadata.Attempt };
+
+    /// <summary>ListContainers' filter; an absent filter or field matches every container.</summary>
+    public static Cri.Containers.ContainerFilter ToFilter(ContainerFilter? filter) => new(
+        filter?.Id,
+        filter?.PodSandboxId,
+        filter?.State is null ? null : ToPhase(filter.State.State),
+        filter?.LabelSelector ?? NoLabels);
+
+    /// <summary>ListContainerStats' filter, which has no state.</summary>
+    public static Cri.Containers.ContainerFilter ToFilter(ContainerStatsFilter? filter) =>
+        new(filter?.Id, filter?.PodSandboxId, null, filter?.LabelSelector ?? NoLabels);
+
+    /// <summary>Exactly the container <paramref name="id"/>.</summary>
+    public static Cri.Containers.ContainerFilter FilterById(string id) => new(id, null, null, NoLabels);
 
     private static ImageSpec Image(Cri.Containers.ContainerRecord record)
     {

@@ -8,15 +8,8 @@ internal sealed partial class ImageServiceAdapter
 {
     public override Task<ImageFsInfoResponse> ImageFsInfo(ImageFsInfoRequest request, ServerCallContext context)
     {
-        var usage = images.FsUsage();
         var response = new ImageFsInfoResponse();
-        response.ImageFilesystems.Add(new FilesystemUsage
-        {
-            Timestamp = usage.TimestampNanos,
-            FsId = new FilesystemIdentifier { Mountpoint = usage.Mountpoint },
-            UsedBytes = new UInt64Value { Value = usage.UsedBytes },
-            InodesUsed = new UInt64Value { Value = usage.InodesUsed },
-        });
+        response.ImageFilesystems.Add(ImageMapper.ToProto(images.FsUsage()));
         return Task.FromResult(response);
     }
 }

@@ -16,7 +16,7 @@ internal sealed partial class ImageServiceAdapter
             return response;
         }
 
-        response.Image = ToProto(images.ToCri(record));
+        response.Image = ImageMapper.ToProto(images.ToCri(record));
         if (request.Verbose)
         {
             response.Info.Add("info", await images.VerboseInfoAsync(record, context.CancellationToken));

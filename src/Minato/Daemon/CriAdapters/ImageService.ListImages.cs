@@ -9,7 +9,7 @@ internal sealed partial class ImageServiceAdapter
     public override Task<ListImagesResponse> ListImages(ListImagesRequest request, ServerCallContext context)
     {
         var response = new ListImagesResponse();
-        response.Images.AddRange(images.List(request.Filter?.Image?.Image).Select(ToProto));
+        response.Images.AddRange(images.List(request.Filter?.Image?.Image).Select(ImageMapper.ToProto));
         return Task.FromResult(response);
     }
 }

@@ -3,10 +3,15 @@ using Minato.Engine.Errors;
 
 namespace Minato.Daemon.CriAdapters;
 
-/// <summary>Maps pod sandbox messages between the CRI protobuf types and the core's plain types.</summary>
-/// <remarks>Unqualified types are the CRI's generated ones; the core's are written <c>Cri.Pods.X</c>.</remarks>
+/// <summary>Maps pod sandbox configs, statuses and filters between the CRI's generated types and the core's plain ones.</summary>
+/// <remarks>Unqualified types are the CRI's generated ones; the core's carry their namespace (<c>Cri.Pods.X</c>).</remarks>
 internal static class PodSandboxMapper
 {
+    private static readonly IReadOnlyDictionary<string, string> NoLabels = new Dictionary<string, string>();
+
+    /// <summary>Every pod.</summary>
+    public static Cri.Pods.SandboxFilter AllPods { get; } = new(null, null, NoLabels);
+
     public static Cri.Pods.SandboxConfig ToCore(PodSandboxConfig config, string runtimeHandler)
     {
         var linux = config.Linux;
@@ -23,9 +28,9 @@ internal static class PodSandboxMapper
             Annotations = new Dictionary<string, string>(config.Annotations),
             CgroupParent = linux?.CgroupParent ?? string.Empty,
             Namespaces = new(
-                ToCore(options?.Network ?? NamespaceMode.Pod),
-                ToCore(options?.Pid ?? NamespaceMode.Pod),
-                ToCore(options?.Ipc ?? NamespaceMode.Pod)),
+                NamespaceMapper.ToCore(options?.Network ?? NamespaceMode.Pod),
+                NamespaceMapper.ToCore(options?.Pid ?? NamespaceMode.Pod),
+                NamespaceMapper.ToCore(options?.Ipc ?? NamespaceMode.Pod)),
             Sysctls = linux is null ? new Dictionary<string, string>() : new Dictionary<string, string>(linux.Sysctls),
             Privileged = security?.Privileged ?? false,
             RuntimeHandler = runtimeHandler,
@@ -48,9 +53,9 @@ internal static class PodSandboxMapper
                 {
                     Options = new NamespaceOption
                     {
-                        Network = ToProto(sandbox.Config.Namespaces.Network),
-                        Pid = ToProto(sandbox.Config.Namespaces.Pid),
-                        Ipc = ToProto(sandbox.Config.Namespaces.Ipc),
+                        Network = NamespaceMapper.ToProto(sandbox.Config.Namespaces.Network),
+                        Pid = NamespaceMapper.ToProto(sandbox.Config.Namespaces.Pid),
+                        Ipc = NamespaceMapper.ToProto(sandbox.Config.Namespaces.Ipc),
                     },
                 },
             },
@@ -84,22 +89,17 @@ internal static class PodSandboxMapper
 
     public static PodSandboxMetadata ToProto(Cri.Pods.SandboxMetadata m) => new() { Name = m.Name, Uid = m.Uid, Namespace = m.Namespace, Attempt = m.Attempt };
 
-    private static Cri.Pods.NamespaceMode ToCore(NamespaceMode mode) => mode switch
-    {
-        NamespaceMode.Pod => Cri.Pods.NamespaceMode.Pod,
-        NamespaceMode.Container => Cri.Pods.NamespaceMode.Container,
-        NamespaceMode.Node => Cri.Pods.NamespaceMode.Node,
-        NamespaceMode.Target => Cri.Pods.NamespaceMode.Target,
-        _ => throw new InvalidInputException($"unknown namespace mode {(int)mode}"),
-    };
+    /// <summary>ListPodSandbox's filter; an absent filter or field matches every pod.</summary>
+    public static Cri.Pods.SandboxFilter ToFilter(PodSandboxFilter? filter) => new(
+        filter?.Id,
+        filter?.State is null ? null : filter.State.State == PodSandboxState.SandboxReady,
+        filter?.LabelSelector ?? NoLabels);
 
-    private static NamespaceMode ToProto(Cri.Pods.NamespaceMode mode) => mode switch
-    {
-        Cri.Pods.NamespaceMode.Pod => NamespaceMode.Pod,
-        Cri.Pods.NamespaceMode.Container => NamespaceMode.Container,
-        Cri.Pods.NamespaceMode.Node => NamespaceMode.Node,
-        _ => NamespaceMode.Target,
-    };
+    /// <summary>ListPodSandboxStats' filter, which has no state.</summary>
+    public static Cri.Pods.SandboxFilter ToFilter(PodSandboxStatsFilter? filter) => new(filter?.Id, null, filter?.LabelSelector ?? NoLabels);
+
+    /// <summary>Exactly the pod <paramref name="id"/>.</summary>
+    public static Cri.Pods.SandboxFilter FilterById(string id) => new(id, null, NoLabels);
 
     private static Cri.Pods.PortProtocol ToCore(Protocol protocol) => protocol switch
     {

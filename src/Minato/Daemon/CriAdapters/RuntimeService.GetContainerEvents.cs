@@ -1,6 +1,5 @@
 using Grpc.Core;
 using Minato.Cri.Api.V1;
-using Minato.Cri.Events;
 
 namespace Minato.Daemon.CriAdapters;
 
@@ -21,31 +20,12 @@ internal sealed partial class RuntimeServiceAdapter
         {
             await foreach (var containerEvent in subscription.Reader.ReadAllAsync(ended.Token))
             {
-                await responseStream.WriteAsync(ToResponse(containerEvent), ended.Token);
+                await responseStream.WriteAsync(ContainerEventMapper.ToProto(containerEvent), ended.Token);
             }
         }
         catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
         {
             // The daemon stops: end the stream normally; the kubelet resubscribes to the next daemon.
         }
-    }
-
-    private static ContainerEventResponse ToResponse(ContainerEvent containerEvent)
-    {
-        var response = new ContainerEventResponse
-        {
-            ContainerId = containerEvent.ContainerId,
-            ContainerEventType = containerEvent.Kind switch
-            {
-                ContainerEventKind.Created => ContainerEventType.ContainerCreatedEvent,
-                ContainerEventKind.Started => ContainerEventType.ContainerStartedEvent,
-                ContainerEventKind.Stopped => ContainerEventType.ContainerStoppedEvent,
-                _ => ContainerEventType.ContainerDeletedEvent,
-            },
-            CreatedAt = containerEvent.CreatedAt,
-            PodSandboxStatus = containerEvent.Pod is { } pod ? PodSandboxMapper.ToStatus(pod) : null,
-        };
-        response.ContainersStatuses.AddRange(containerEvent.PodContainers.Select(ContainerMapper.ToStatus));
-        return response;
     }
 }
