@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using Grpc.Net.Client;
 using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Testing;
 

@@ -1,7 +1,7 @@
 using Minato.Bench.Cri.Hosting;
 using Minato.Bench.Cri.Report;
 using Minato.Bench.Cri.Workloads;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Cri;
 

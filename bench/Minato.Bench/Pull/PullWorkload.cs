@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Pull;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Minato.Cli;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Soak;
 

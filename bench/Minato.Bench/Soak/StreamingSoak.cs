@@ -3,7 +3,7 @@ using Minato.Bench.Cri;
 using Minato.Bench.Cri.Hosting;
 using Minato.Bench.Cri.Workloads;
 using Minato.Cli;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Soak;
 

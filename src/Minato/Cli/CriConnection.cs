@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Grpc.Net.Client;
 using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Cli;
 
@@ -15,7 +16,7 @@ internal sealed class CriConnection : IDisposable
         _channel = channel;
         Runtime = new RuntimeService.RuntimeServiceClient(channel);
         Images = new ImageService.ImageServiceClient(channel);
-        MinatoImages = new Api.Images.ImagesClient(channel);
+        MinatoImages = new Api.V1.Images.ImagesClient(channel);
     }
 
     /// <summary>The endpoint as the user gave it.</summary>
@@ -26,7 +27,7 @@ internal sealed class CriConnection : IDisposable
     public ImageService.ImageServiceClient Images { get; }
 
     /// <summary>Minato's own image API (pull progress, load, save) on the same socket.</summary>
-    public Api.Images.ImagesClient MinatoImages { get; }
+    public Api.V1.Images.ImagesClient MinatoImages { get; }
 
     /// <summary>Connects lazily to <paramref name="endpoint"/> (<c>unix:///path</c> or a bare absolute path).</summary>
     /// <exception cref="CliException">The endpoint is not a Unix socket address.</exception>

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Minato.Api;
+using Minato.Api.V1;
 
 namespace Minato.Cli;
 

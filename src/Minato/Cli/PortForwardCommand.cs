@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Cli;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Minato.Api;
+using Minato.Api.V1;
 
 namespace Minato.Cli;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Grpc.Core;
-using Minato.Api;
+using Minato.Api.V1;
 
 namespace Minato.Cli;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Cli;
 

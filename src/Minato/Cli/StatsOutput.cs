@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Cli;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Cli;
 

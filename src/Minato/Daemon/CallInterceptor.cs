@@ -42,7 +42,7 @@ internal sealed class CallInterceptor(ILogger<CallInterceptor> logger) : Interce
 
     private RpcException Failed(ServerCallContext context, Exception exception, long started)
     {
-        var status = StatusMapping.ToStatus(exception, context.CancellationToken);
+        var status = ErrorMapper.ToStatus(exception, context.CancellationToken);
         if (status.StatusCode == StatusCode.Unimplemented && string.IsNullOrEmpty(status.Detail))
         {
             // The generated base classes answer with an empty detail; say what is missing.

@@ -128,8 +128,8 @@ internal static class DaemonHost
         });
 
         var app = builder.Build();
-        app.MapGrpcService<RuntimeServiceAdapter>();
-        app.MapGrpcService<ImageServiceAdapter>();
+        app.MapGrpcService<CriAdapters.RuntimeServiceAdapter>();
+        app.MapGrpcService<CriAdapters.ImageServiceAdapter>();
         app.MapGrpcService<MinatoImagesAdapter>();
         return app;
     }

@@ -1,7 +1,7 @@
 using System.IO.Pipelines;
 using Google.Protobuf;
 using Grpc.Core;
-using Minato.Api;
+using Minato.Api.V1;
 
 namespace Minato.Daemon;
 

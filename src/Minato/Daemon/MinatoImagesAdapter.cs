@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Minato.Api;
+using Minato.Api.V1;
 using Minato.Cri.Images;
 using Minato.Engine.Errors;
 using Minato.Engine.Images.Pull;

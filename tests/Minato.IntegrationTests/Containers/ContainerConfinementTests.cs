@@ -1,6 +1,5 @@
 using System.Globalization;
-using Minato.Cri.Api;
-using ContainerCapabilities = Minato.Cri.Containers.ContainerCapabilities;
+using Minato.Cri.Api.V1;
 
 namespace Minato.IntegrationTests.Containers;
 
@@ -9,7 +8,7 @@ namespace Minato.IntegrationTests.Containers;
 [Collection(SharedContainerPod.Name)]
 public sealed class ContainerConfinementTests(ContainerPodFixture fixture)
 {
-    private static readonly ulong DefaultSet = Bits(ContainerCapabilities.Default);
+    private static readonly ulong DefaultSet = Bits(Cri.Containers.ContainerCapabilities.Default);
 
     /// <summary>What the daemon (root here) may hand out: its own bounding set.</summary>
     private static readonly ulong HostSet = Mask(File.ReadLines("/proc/self/status").Single(l => l.StartsWith("CapBnd:", StringComparison.Ordinal))[7..]);
@@ -159,5 +158,5 @@ public sealed class ContainerConfinementTests(ContainerPodFixture fixture)
     private static ulong Mask(string hex) => ulong.Parse(hex.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static ulong Bits(IEnumerable<string> capabilities) =>
-        capabilities.Aggregate(0UL, (mask, c) => mask | (1UL << ContainerCapabilities.All.ToList().IndexOf(c)));
+        capabilities.Aggregate(0UL, (mask, c) => mask | (1UL << Cri.Containers.ContainerCapabilities.All.ToList().IndexOf(c)));
 }

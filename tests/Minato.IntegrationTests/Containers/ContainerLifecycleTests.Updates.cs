@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.IntegrationTests.Containers;
 

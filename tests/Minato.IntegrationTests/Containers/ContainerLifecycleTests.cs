@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.IntegrationTests.Containers;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.IntegrationTests.Pods;
 using Minato.Testing;
 using Minato.Testing.Network;

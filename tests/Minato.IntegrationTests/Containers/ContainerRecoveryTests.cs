@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.IntegrationTests.Pods;
 using Minato.Testing;
 using Minato.Testing.Network;

@@ -1,6 +1,6 @@
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.Testing;
 
 namespace Minato.IntegrationTests.Containers;

@@ -1,5 +1,5 @@
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.Testing;
 
 namespace Minato.IntegrationTests.Daemon;

@@ -1,6 +1,6 @@
 using System.Text;
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.Testing;
 
 namespace Minato.IntegrationTests.Images;

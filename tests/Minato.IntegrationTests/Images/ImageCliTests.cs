@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Minato.Cri.Api.V1;
 using Minato.Testing;
 
 namespace Minato.IntegrationTests.Images;
@@ -79,7 +80,7 @@ public sealed class ImageCliTests : IAsyncLifetime
         var load = await MinatoAsync("load", "-i", _image.LayoutDirectory, "-t", "example.com/loaded/multilayer");
 
         Assert.True(load.ExitCode == 0, load.ToString());
-        var status = await _daemon.Images.ImageStatusAsync(new Cri.Api.ImageStatusRequest { Image = new Cri.Api.ImageSpec { Image = _image.Manifest().ImageId } });
+        var status = await _daemon.Images.ImageStatusAsync(new ImageStatusRequest { Image = new ImageSpec { Image = _image.Manifest().ImageId } });
         Assert.Contains($"example.com/loaded/multilayer:{_image.RefName}", status.Image.RepoTags);
     }
 

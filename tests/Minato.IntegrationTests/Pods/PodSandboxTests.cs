@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.Testing;
 using Minato.Testing.Network;
 
@@ -72,7 +72,7 @@ public sealed class PodSandboxTests : IAsyncLifetime
     {
         var hostPort = 20000 + Random.Shared.Next(10000);
         var config = PodConfigs.Kubelet();
-        config.PortMappings.Add(new Cri.Api.PortMapping { Protocol = Protocol.Tcp, ContainerPort = 80, HostPort = hostPort });
+        config.PortMappings.Add(new PortMapping { Protocol = Protocol.Tcp, ContainerPort = 80, HostPort = hostPort });
         var pod = await RunAsync(config);
         using var server = StartHttpServer(pod.Netns, 80, "served through portmap");
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };

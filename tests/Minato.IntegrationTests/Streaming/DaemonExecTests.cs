@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.IntegrationTests.Containers;
 using Minato.Testing.Streaming;
 

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.WebSockets;
 using System.Text;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.IntegrationTests.Containers;
 using Minato.Testing.Streaming;
 

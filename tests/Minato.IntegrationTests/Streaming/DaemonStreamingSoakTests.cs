@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.IntegrationTests.Containers;
 using Xunit.Abstractions;
 

@@ -1,4 +1,4 @@
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.IntegrationTests.Streaming;
 

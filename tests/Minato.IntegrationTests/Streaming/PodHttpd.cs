@@ -1,4 +1,4 @@
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 using Minato.IntegrationTests.Containers;
 using Minato.Testing.Streaming;
 

@@ -1,5 +1,5 @@
 using Google.Protobuf.Reflection;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Tests.Api;
 

@@ -1,5 +1,6 @@
 using Grpc.Net.Client;
 using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Cri.Hosting;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Grpc.Core;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Cri.Hosting;
 

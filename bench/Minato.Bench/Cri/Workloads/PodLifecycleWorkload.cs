@@ -1,6 +1,6 @@
 using Minato.Bench.Cri.Hosting;
 using Minato.Bench.Cri.Report;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Cri.Workloads;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Grpc.Core;
 using Minato.Bench.Cri.Hosting;
-using Minato.Cri.Api;
+using Minato.Cri.Api.V1;
 
 namespace Minato.Bench.Cri.Workloads;
 
