@@ -96,9 +96,9 @@ public sealed class PodContainers : IPodContainers
             entries = entries.Where(c => c.PodId == pod);
         }
 
-        foreach (var (label, value) in filter.Labels)
+        if (filter.Labels.Count > 0)
         {
-            entries = entries.Where(c => c.Config.Labels.TryGetValue(label, out var v) && v == value);
+            entries = entries.Where(c => LabelSelector.Matches(c.Config.Labels, filter.Labels));
         }
 
         var current = entries.Select(e => _engine.Find(e.Id) is { } state ? new PodContainer(e, state) : null).OfType<PodContainer>();

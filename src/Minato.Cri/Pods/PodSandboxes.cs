@@ -124,9 +124,9 @@ public sealed partial class PodSandboxes(
             sandboxes = sandboxes.Where(p => p.IsReady == ready);
         }
 
-        foreach (var (key, value) in filter.Labels)
+        if (filter.Labels.Count > 0)
         {
-            sandboxes = sandboxes.Where(p => p.Config.Labels.TryGetValue(key, out var v) && v == value);
+            sandboxes = sandboxes.Where(p => LabelSelector.Matches(p.Config.Labels, filter.Labels));
         }
 
         return sandboxes.OrderBy(p => p.CreatedAt).ToList();
