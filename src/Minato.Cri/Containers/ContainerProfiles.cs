@@ -20,7 +20,7 @@ public static class ContainerProfiles
             SecurityProfileKind.Unconfined => null,
             SecurityProfileKind.RuntimeDefault => RuntimeDefaultSeccomp.For(bounding, options.Architecture),
             _ when profile.LocalhostRef.Length == 0 => throw new InvalidInputException("seccomp Localhost profile needs localhost_ref"),
-            _ => SeccompProfileFile.Load(options.SeccompProfileDirectory, profile.LocalhostRef),
+            _ => SeccompProfileFile.Load(options.SeccompProfileRoot, profile.LocalhostRef),
         };
     }
 

@@ -14,9 +14,9 @@ public sealed record ContainerSpecOptions
     /// <summary>Capabilities the daemon holds; a privileged container gets exactly these (the runtime cannot grant more).</summary>
     public IReadOnlyList<string> HostCapabilities { get; init; } = ContainerCapabilities.All;
 
-    /// <summary>Directory Localhost seccomp profiles must be in (<c>seccomp_profile_dir</c>, the kubelet's
-    /// <c>/var/lib/kubelet/seccomp</c>); null disables Localhost profiles.</summary>
-    public string? SeccompProfileDirectory { get; init; } = "/var/lib/kubelet/seccomp";
+    /// <summary>Directory Localhost seccomp profiles must be in (<c>seccomp_profile_root</c>); null (the default)
+    /// accepts any absolute path to a regular file, as containerd and CRI-O do.</summary>
+    public string? SeccompProfileRoot { get; init; }
 
     /// <summary>The profile for a container whose request names none; Unconfined, like containerd and the kubelet's own default.</summary>
     public SecurityProfile SeccompWhenUnset { get; init; } = SecurityProfile.Unconfined;

@@ -57,7 +57,8 @@ public sealed class PodContainers : IPodContainers
             throw new PreconditionException($"pod sandbox {pod.Id} is not ready");
         }
 
-        var image = _images.Find(config.Image.Image) ?? throw new NotFoundException($"image {config.Image.Image} not found: pull it first");
+        // The same resolver as ImageStatus and RemoveImage, so an image pulled as gcr.io/x/y is found as gcr.io/x/y.
+        var image = _images.Resolve(config.Image.Image) ?? throw new NotFoundException($"image {config.Image.Image} not found: pull it first");
         var id = ContainerService.NewId();
         var entry = new CriContainer { Id = id, PodId = pod.Id, Config = config };
         using var reservation = _names.Reserve(entry.NameKey, id);

@@ -34,23 +34,9 @@ public sealed partial class CriImageService(
         return Find(filter) is { } one ? [ToCri(one)] : [];
     }
 
-    /// <summary>The image <paramref name="image"/> names (id, tag or digest), or null when there is none.</summary>
-    /// <exception cref="InvalidInputException">The value is neither a known id nor a well-formed reference.</exception>
-    public ImageRecord? Find(string image)
-    {
-        if (string.IsNullOrEmpty(image))
-        {
-            throw new InvalidInputException("image is required");
-        }
-
-        if (images.Find(image) is { } byId)
-        {
-            return byId;
-        }
-
-        var reference = ImageReference.Parse(image);
-        return images.Find(reference.Digest is { } digest ? $"{reference.Name}@{digest}" : reference.ToString());
-    }
+    /// <summary>The image <paramref name="image"/> names, resolved by <see cref="ImageStore.Resolve"/>; null when there is none.</summary>
+    /// <exception cref="InvalidInputException">The value is empty, malformed, or an ambiguous id prefix.</exception>
+    public ImageRecord? Find(string image) => images.Resolve(image);
 
     public CriImage ToCri(ImageRecord image)
     {

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Minato.Cri.Pods;
 
 /// <summary>Where a sandbox is in its life; persisted, so a restart knows what to finish or undo.</summary>
@@ -28,8 +30,13 @@ public sealed record PodSandbox
 
     public required SandboxConfig Config { get; init; }
 
-    /// <summary>The effective runtime handler name.</summary>
+    /// <summary>The effective runtime handler name: the one the pod runs with (the default when none was asked for).</summary>
     public required string RuntimeHandler { get; init; }
+
+    /// <summary>The handler the caller asked for, empty meaning the default; what PodSandboxStatus and
+    /// ListPodSandbox report, as containerd does, so a caller sees its own request back.</summary>
+    [JsonIgnore]
+    public string RequestedRuntimeHandler => Config.RuntimeHandler;
 
     public required SandboxPhase Phase { get; init; }
 

@@ -165,7 +165,7 @@ public sealed partial class PodSandboxes(
             paths["pid"] = Path.Combine(directory, "ns", "pid");
         }
 
-        // A host-network pod shares the node's UTS namespace: its hostname is the node's, whatever was asked.
+        // A host-network pod shares the node's UTS namespace: its hostname is the node's (asking for another is refused).
         var hostname = !config.Namespaces.PrivateNetwork ? Environment.MachineName
             : config.Hostname.Length > 0 ? config.Hostname
             : SandboxValidation.IsHostname(config.Metadata.Name) ? config.Metadata.Name : id[..12];

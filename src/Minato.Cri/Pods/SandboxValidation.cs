@@ -76,6 +76,15 @@ public static class SandboxValidation
             throw new InvalidInputException($"namespace_options.network {ns.Network} is not valid for a pod sandbox (POD or NODE)");
         }
 
+        // A hostname needs the pod's own UTS namespace, which only a pod network gives (the UTS namespace follows the
+        // network one, as in containerd and CRI-O); accepting it would silently give the pod the node's name. The
+        // kubelet sends no hostname for host-network pods.
+        if (ns.Network == NamespaceMode.Node && config.Hostname.Length > 0)
+        {
+            throw new InvalidInputException(
+                $"hostname \"{config.Hostname}\" cannot be set for a pod with namespace_options.network NODE: a hostname needs the pod's own UTS namespace, and a host-network pod shares the node's");
+        }
+
         if (ns.Ipc is not (NamespaceMode.Pod or NamespaceMode.Node))
         {
             throw new InvalidInputException($"namespace_options.ipc {ns.Ipc} is not valid for a pod sandbox (POD or NODE)");

@@ -44,20 +44,61 @@ public static unsafe class RootfsFile
             return null;
         }
 
+        return ReadPinned(pinned, status, $"{path} in {root}", maxBytes);
+    }
+
+    /// <summary>
+    /// The bytes of a regular file at an absolute host path a caller names (a seccomp profile the kubelet resolved),
+    /// symlinks followed as the host sees them. Refused with a message naming the file and what is wrong: missing,
+    /// not a regular file (a FIFO or device is never opened for reading), or larger than <paramref name="maxBytes"/>.
+    /// </summary>
+    /// <param name="what">How the file is named in messages, e.g. <c>seccomp profile</c>.</param>
+    /// <param name="path">The absolute host path.</param>
+    /// <param name="maxBytes">Larger files are refused rather than read.</param>
+    /// <exception cref="InvalidInputException">Not absolute, missing, not a regular file, or too large.</exception>
+    public static byte[] ReadHostFile(string what, string path, int maxBytes)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (!path.StartsWith('/') || path.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new InvalidInputException($"{what} \"{path.Replace("\0", "\\0", StringComparison.Ordinal)}\" must be an absolute path without NUL");
+        }
+
+        var fd = Libc.OpenatCwd(AtFdCwd, path, OPath | OCloExec, 0);
+        if (fd < 0)
+        {
+            var error = SyscallException.FromLastError("open", path);
+            throw new InvalidInputException(error.Errno is ENoEnt or ENotDir
+                ? $"{what} {path} does not exist"
+                : $"{what} {path} cannot be opened: {error.Message}");
+        }
+
+        using var pinned = new SafeFileHandle(fd, ownsHandle: true);
+        var status = pinned.GetStatus();
+        if (!status.IsRegularFile)
+        {
+            throw new InvalidInputException($"{what} {path} is not a regular file{(status.IsDirectory ? " (it is a directory)" : "")}");
+        }
+
+        return ReadPinned(pinned, status, $"{what} {path}", maxBytes);
+    }
+
+    private static byte[] ReadPinned(SafeFileHandle pinned, FileStatus status, string name, int maxBytes)
+    {
         if (status.Size > maxBytes)
         {
-            throw new InvalidInputException($"{path} in {root} is {status.Size} bytes, more than the {maxBytes} allowed");
+            throw new InvalidInputException($"{name} is {status.Size} bytes, more than the {maxBytes} allowed");
         }
 
         // Reopening through the descriptor's /proc/self/fd link opens exactly the pinned inode, with no new path walk.
         var link = "/proc/self/fd/" + pinned.DangerousGetHandle().ToInt32().ToString(CultureInfo.InvariantCulture);
         var fd = Libc.OpenatCwd(AtFdCwd, link, ORdOnly | OCloExec | ONonBlock, 0);
-        SyscallException.ThrowIfFailed(fd, "open", path);
+        SyscallException.ThrowIfFailed(fd, "open", name);
         using var stream = new FileStream(new SafeFileHandle(fd, ownsHandle: true), FileAccess.Read, bufferSize: 0);
         var buffer = new byte[maxBytes + 1];
         var length = stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
         return length > maxBytes
-            ? throw new InvalidInputException($"{path} in {root} grew past the {maxBytes} bytes allowed while being read")
+            ? throw new InvalidInputException($"{name} grew past the {maxBytes} bytes allowed while being read")
             : buffer[..length];
     }
 

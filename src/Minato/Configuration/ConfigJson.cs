@@ -38,6 +38,7 @@ public static class ConfigJson
             json.WriteNumber("max_concurrent_downloads", config.Images.Pull.MaxConcurrentDownloadsPerImage);
             json.WriteNumber("max_concurrent_downloads_total", config.Images.Pull.MaxConcurrentDownloads);
             json.WriteNumber("image_pull_stall_timeout_seconds", (int)config.Images.Pull.StallTimeout.TotalSeconds);
+            json.WriteString("seccomp_profile_root", config.SeccompProfileRoot);
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {

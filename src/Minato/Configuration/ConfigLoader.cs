@@ -54,7 +54,7 @@ public static class ConfigLoader
         foreach (var key in ConfigSchema.Keys)
         {
             text.Append("\n# ").Append(key.Comment).Append('\n');
-            text.Append(key.Name).Append(" = ").Append(key.Render(defaults)).Append('\n');
+            text.Append(key.Example is null ? "" : "# ").Append(key.Name).Append(" = ").Append(key.Example ?? key.Render(defaults)).Append('\n');
         }
 
         text.Append("\n# OCI runtime handlers (the CRI runtime_handler). `path` is an absolute path or a name in PATH;\n");
@@ -123,7 +123,11 @@ public static class ConfigLoader
                 $"({string.Join(", ", config.RuntimePaths.Keys)})");
         }
 
-        foreach (var (key, value) in new[] { ("registries_config", config.Images.RegistriesConfig), ("registry_auth_file", config.Images.RegistryAuthFile) })
+        foreach (var (key, value) in new[]
+        {
+            ("registries_config", config.Images.RegistriesConfig), ("registry_auth_file", config.Images.RegistryAuthFile),
+            ("seccomp_profile_root", config.SeccompProfileRoot),
+        })
         {
             if (value.Length > 0)
             {

@@ -7,8 +7,10 @@ namespace Minato.Configuration;
 /// <summary>Every key <c>minato.toml</c> accepts: how to bind it, and how to document it in the default file.</summary>
 internal static class ConfigSchema
 {
-    /// <summary>A top-level key: its comment, its default rendered as TOML, and how a value is applied.</summary>
-    internal sealed record Key(string Name, string Comment, Func<MinatoConfig, string> Render, Func<MinatoConfig, TomlEntry, MinatoConfig> Apply);
+    /// <summary>A top-level key: its comment, its default rendered as TOML, and how a value is applied. A key that is
+    /// off by default has an <paramref name="Example"/>, shown commented out instead of the (empty) default.</summary>
+    internal sealed record Key(
+        string Name, string Comment, Func<MinatoConfig, string> Render, Func<MinatoConfig, TomlEntry, MinatoConfig> Apply, string? Example = null);
 
     internal static readonly IReadOnlyList<Key> Keys =
     [
@@ -54,6 +56,8 @@ internal static class ConfigSchema
         new("streaming_port", "TCP port of the streaming server; 0 picks a free port at start-up.",
             c => c.Streaming.Port.ToString(CultureInfo.InvariantCulture),
             (c, e) => c with { Streaming = c.Streaming with { Port = (int)Range(e, 0, 65535) } }),
+        new("seccomp_profile_root", "Directory Localhost seccomp profiles must lie in. Unset (the default): any absolute path to a regular file, as the kubelet sends it and containerd and CRI-O accept.",
+            c => Quote(c.SeccompProfileRoot), (c, e) => c with { SeccompProfileRoot = e.AsString() }, Example: Quote("/var/lib/kubelet/seccomp")),
     ];
 
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>

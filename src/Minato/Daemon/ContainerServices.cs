@@ -24,7 +24,11 @@ internal static class ContainerServices
         .AddSingleton(sp => CriContainerStore.Load(sp.GetRequiredService<MetadataStore>()))
         .AddSingleton<IOverlayMounts, LinuxOverlayMounts>()
         .AddSingleton<IHostDevices, HostDevices>()
-        .AddSingleton(new ContainerSpecOptions { CgroupDriver = config.CgroupDriver }.WithHostFacts())
+        .AddSingleton(new ContainerSpecOptions
+        {
+            CgroupDriver = config.CgroupDriver,
+            SeccompProfileRoot = config.SeccompProfileRoot.Length > 0 ? config.SeccompProfileRoot : null,
+        }.WithHostFacts())
         .AddSingleton<ContainerSpecBuilder>()
         .AddSingleton<IOciRuntimes>(new OciRuntimeClis(config.RuntimeHandlers, new ContainerServiceOptions(config.State, config.Root).RuntimeTimeout))
         .AddSingleton<IContainerMonitor>(new Conmon(new ConmonOptions(

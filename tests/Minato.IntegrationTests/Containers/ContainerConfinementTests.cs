@@ -71,6 +71,33 @@ public sealed class ContainerConfinementTests(ContainerPodFixture fixture)
     }
 
     [Fact]
+    public async Task CreateContainer_LocalhostSeccompProfileInATempDirectory_BlocksTheSyscall()
+    {
+        // Outside /var/lib/kubelet/seccomp, as a kubelet with another --root-dir sends it.
+        var dir = Directory.CreateTempSubdirectory("minato-seccomp-");
+        try
+        {
+            var profile = Path.Combine(dir.FullName, "block-mkdir.json");
+            await File.WriteAllTextAsync(profile, """
+                {"defaultAction":"SCMP_ACT_ALLOW","syscalls":[{"names":["mkdir","mkdirat"],"action":"SCMP_ACT_ERRNO","errnoRet":1}]}
+                """);
+            var config = ContainerPodFixture.Config("seccomp-localhost", "sh", "-c",
+                "grep Seccomp: /proc/self/status; mkdir /tmp/blocked; echo mkdir=$?; touch /tmp/allowed; echo touch=$?");
+            config.Linux.SecurityContext.Seccomp = new SecurityProfile { ProfileType = SecurityProfile.Types.ProfileType.Localhost, LocalhostRef = profile };
+
+            var run = await fixture.RunToExitAsync(config);
+
+            Assert.Equal("2", run.ProcStatus("Seccomp"));
+            Assert.Contains("mkdir=1", run.Stdout);
+            Assert.Contains("touch=0", run.Stdout);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task CreateContainer_ReadonlyRootfs_RootRefusesWritesVolumeAndShmAccept()
     {
         var volume = Directory.CreateTempSubdirectory("minato-it-vol-").FullName;

@@ -34,6 +34,7 @@ public sealed partial class ContainerPodFixture : IAsyncLifetime
         _registry = await RegistryFixture.StartAsync();
         await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), "library/busybox:1.36");
         await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.VolumeSymlinkToRoot), "test/volume-symlink:v1");
+        await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), "test/untagged:latest");
         for (var i = 0; i < ImageUsers.Count; i++)
         {
             await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.BusyboxUser(ImageUsers[i])), $"test/user:{i}");
@@ -62,6 +63,9 @@ public sealed partial class ContainerPodFixture : IAsyncLifetime
             Directory.Delete(Pod.LogDirectory, recursive: true);
         }
     }
+
+    /// <summary>The local registry's <c>host:port</c>; <c>test/untagged:latest</c> there is busybox, pulled by no test in advance.</summary>
+    public string RegistryHost => _registry.Host;
 
     /// <summary>The reference of the image whose USER is <see cref="ImageUsers"/>[<paramref name="index"/>].</summary>
     public string UserImage(int index) => $"{_registry.Host}/test/user:{index}";

@@ -40,9 +40,10 @@ public sealed class PodSandboxTests : IAsyncLifetime
         Assert.Equal(PodSandboxState.SandboxReady, status.Status.State);
         Assert.StartsWith(_network.Subnet[..^4], status.Status.Network.Ip, StringComparison.Ordinal);
         Assert.Equal(config.Metadata.Name, status.Status.Metadata.Name);
-        Assert.Equal("runc", status.Status.RuntimeHandler);
+        Assert.Equal("", status.Status.RuntimeHandler); // as asked: empty means the default, which it runs with
         Assert.Equal(config.Metadata.Name, status.Status.Labels["app"]);
         using var info = JsonDocument.Parse(status.Info["info"]);
+        Assert.Equal("runc", info.RootElement.GetProperty("runtimeHandler").GetString());
         var netns = info.RootElement.GetProperty("netnsPath").GetString()!;
         var dir = info.RootElement.GetProperty("directory").GetString()!;
         Assert.Equal(config.Hostname, (await Nsenter("--uts=" + Path.Combine(dir, "ns", "uts"), "hostname")).Trim());
@@ -173,6 +174,7 @@ public sealed class PodSandboxTests : IAsyncLifetime
         var config = PodConfigs.Kubelet();
         config.Linux.SecurityContext.NamespaceOptions.Network = NamespaceMode.Node;
         config.Linux.SecurityContext.NamespaceOptions.Ipc = NamespaceMode.Node;
+        config.Hostname = ""; // the kubelet sends none for a host-network pod
 
         var id = (await _daemon.Runtime.RunPodSandboxAsync(new RunPodSandboxRequest { Config = config })).PodSandboxId;
 

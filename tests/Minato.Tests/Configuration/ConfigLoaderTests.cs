@@ -199,8 +199,26 @@ public sealed class ConfigLoaderTests : IDisposable
         Assert.Equal(ConfigJson.Write(new MinatoConfig()), ConfigJson.Write(parsed with { SourcePath = null }));
         foreach (var key in ConfigSchema.Keys)
         {
-            Assert.Contains($"\n{key.Name} = ", text, StringComparison.Ordinal);
+            Assert.Contains($"\n{(key.Example is null ? "" : "# ")}{key.Name} = ", text, StringComparison.Ordinal);
         }
+    }
+
+    [Fact]
+    public void RenderDefault_SeccompProfileRoot_ShownCommentedAndOffByDefault()
+    {
+        Assert.Contains("\n# seccomp_profile_root = \"/var/lib/kubelet/seccomp\"\n", ConfigLoader.RenderDefault(), StringComparison.Ordinal);
+        Assert.Equal("", new MinatoConfig().SeccompProfileRoot);
+    }
+
+    [Fact]
+    public void Load_SeccompProfileRoot_AppliedWhenAbsoluteRefusedWhenRelative()
+    {
+        var good = _dir.Write("good.toml", "seccomp_profile_root = \"/etc/minato/seccomp\"\n");
+        var bad = _dir.Write("bad.toml", "seccomp_profile_root = \"profiles\"\n");
+
+        Assert.Equal("/etc/minato/seccomp", ConfigLoader.Load(good, new ConfigOverrides()).SeccompProfileRoot);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(bad, new ConfigOverrides()));
+        Assert.Contains("seccomp_profile_root", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]

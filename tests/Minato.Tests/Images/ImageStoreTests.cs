@@ -75,7 +75,7 @@ public sealed class ImageStoreTests : IDisposable
 
         _store = Open();
 
-        Assert.Equal(["example.com/a:1"], _store.Find(Id('a')[..19])!.RepoTags);
+        Assert.Equal(["example.com/a:1"], _store.Resolve(Id('a')[..19])!.RepoTags);
         Assert.True(_store.Snapshots.Exists(Snap("1")));
         Assert.False(_store.Snapshots.Exists(Snap("9")));
     }

@@ -78,7 +78,10 @@ public sealed partial class ImageStore : IDisposable
         }
     }
 
-    /// <summary>Finds an image by id (<c>sha256:hex</c> or bare hex, or a unique hex prefix of 12+), tag or digest name.</summary>
+    /// <summary>
+    /// The image with exactly this id (<c>sha256:hex</c>) or stored name (<c>registry/repo:tag</c>,
+    /// <c>registry/repo@digest</c>); callers with a reference from a user want <see cref="Resolve"/>.
+    /// </summary>
     public ImageRecord? Find(string idOrName)
     {
         lock (sync)
@@ -88,14 +91,7 @@ public sealed partial class ImageStore : IDisposable
                 return WithNames(byId[named]);
             }
 
-            var hex = idOrName.StartsWith("sha256:", StringComparison.Ordinal) ? idOrName[7..] : idOrName;
-            if (hex.Length < 12 || !hex.All(char.IsAsciiHexDigitLower))
-            {
-                return null;
-            }
-
-            var matches = byId.Keys.Where(id => id.StartsWith("sha256:" + hex, StringComparison.Ordinal)).Take(2).ToList();
-            return matches.Count == 1 ? WithNames(byId[matches[0]]) : null;
+            return null;
         }
     }
 

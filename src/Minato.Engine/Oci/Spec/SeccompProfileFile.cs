@@ -5,10 +5,12 @@ namespace Minato.Engine.Oci.Spec;
 
 /// <summary>Loads a <c>Localhost</c> seccomp profile: a runtime-spec <c>linux.seccomp</c> JSON file on the node.</summary>
 /// <remarks>
-/// The path comes from a pod spec, so it is confined twice: lexically (absolute, under the profile directory, no
-/// <c>..</c>) and on disk (read with <see cref="RootfsFile"/>, so a symlink inside the directory cannot lead out of it).
-/// The file is size-capped and validated before it reaches the runtime, so a bad profile fails CreateContainer with a
-/// message instead of failing the runtime later.
+/// The kubelet resolves <c>localhostProfile</c> under its own <c>--root-dir</c> and sends an absolute path, and
+/// containerd and CRI-O load any absolute path, so by default any absolute path to a regular file is accepted. An
+/// operator may set a profile root (<c>seccomp_profile_root</c>); then the path is confined twice: lexically (under
+/// the root, no <c>..</c>) and on disk (read with <see cref="RootfsFile"/>, so a symlink inside the root cannot lead
+/// out of it). Either way the file is size-capped and validated before it reaches the runtime, so a bad profile fails
+/// CreateContainer with a message naming the file instead of failing the runtime later.
 /// </remarks>
 public static class SeccompProfileFile
 {
@@ -26,20 +28,30 @@ public static class SeccompProfileFile
         "SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ",
     ];
 
-    /// <summary>Reads and validates the profile at <paramref name="path"/>, which must lie in <paramref name="profileDirectory"/>.</summary>
-    /// <param name="profileDirectory">The configured directory; null when Localhost profiles are disabled.</param>
-    /// <param name="path">An absolute path, or one relative to <paramref name="profileDirectory"/>.</param>
-    /// <exception cref="InvalidInputException">The path escapes the directory, or the file is missing, too large or invalid.</exception>
-    public static LinuxSeccomp Load(string? profileDirectory, string path)
+    /// <summary>Reads and validates the profile at <paramref name="path"/>.</summary>
+    /// <param name="profileRoot">The configured root profiles must lie in; null or empty allows any absolute path.</param>
+    /// <param name="path">An absolute path; with a root, also a path relative to it.</param>
+    /// <exception cref="InvalidInputException">The path is relative (without a root) or escapes the root, or the file is
+    /// missing, not a regular file, too large or not a valid profile.</exception>
+    public static LinuxSeccomp Load(string? profileRoot, string path)
     {
-        if (string.IsNullOrEmpty(profileDirectory))
+        byte[] bytes;
+        if (string.IsNullOrEmpty(profileRoot))
         {
-            throw new InvalidInputException("Localhost seccomp profiles are not enabled (no seccomp profile directory is configured)");
+            if (!path.StartsWith('/'))
+            {
+                throw new InvalidInputException($"seccomp profile \"{path}\" must be an absolute path (no seccomp_profile_root is configured to resolve it in)");
+            }
+
+            bytes = RootfsFile.ReadHostFile("seccomp profile", path, MaxBytes);
+        }
+        else
+        {
+            var relative = RelativePath(profileRoot, path);
+            bytes = RootfsFile.Read(profileRoot, relative, MaxBytes)
+                ?? throw new InvalidInputException($"seccomp profile {path} does not exist (or is not a regular file) in the seccomp profile root {profileRoot}");
         }
 
-        var relative = RelativePath(profileDirectory, path);
-        var bytes = RootfsFile.Read(profileDirectory, relative, MaxBytes)
-            ?? throw new InvalidInputException($"seccomp profile {path} does not exist (or is not a regular file) in {profileDirectory}");
         LinuxSeccomp? profile;
         try
         {
@@ -54,15 +66,15 @@ public static class SeccompProfileFile
         return profile;
     }
 
-    /// <summary>The path relative to the directory, refusing anything that is not lexically inside it.</summary>
-    public static string RelativePath(string profileDirectory, string path)
+    /// <summary>The path relative to the root, refusing anything that is not lexically inside it.</summary>
+    public static string RelativePath(string profileRoot, string path)
     {
         if (path.Length == 0 || path.Contains('\0', StringComparison.Ordinal) || path.Split('/').Contains(".."))
         {
             throw new InvalidInputException($"seccomp profile path \"{path}\" must be non-empty, without NUL or '..'");
         }
 
-        var directory = profileDirectory.TrimEnd('/') + "/";
+        var directory = profileRoot.TrimEnd('/') + "/";
         if (!path.StartsWith('/'))
         {
             return path;
@@ -70,7 +82,7 @@ public static class SeccompProfileFile
 
         return path.StartsWith(directory, StringComparison.Ordinal) && path.Length > directory.Length
             ? path[directory.Length..]
-            : throw new InvalidInputException($"seccomp profile {path} is outside the seccomp profile directory {profileDirectory}");
+            : throw new InvalidInputException($"seccomp profile {path} is outside the seccomp profile root {profileRoot} (seccomp_profile_root)");
     }
 
     private static void Validate(string path, LinuxSeccomp profile)

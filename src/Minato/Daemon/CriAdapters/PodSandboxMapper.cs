@@ -59,7 +59,7 @@ internal static class PodSandboxMapper
                     },
                 },
             },
-            RuntimeHandler = sandbox.RuntimeHandler,
+            RuntimeHandler = sandbox.RequestedRuntimeHandler,
         };
         status.Labels.Add(new Dictionary<string, string>(sandbox.Config.Labels));
         status.Annotations.Add(new Dictionary<string, string>(sandbox.Config.Annotations));
@@ -80,7 +80,7 @@ internal static class PodSandboxMapper
             Metadata = ToProto(sandbox.Config.Metadata),
             State = sandbox.IsReady ? PodSandboxState.SandboxReady : PodSandboxState.SandboxNotready,
             CreatedAt = sandbox.CreatedAt,
-            RuntimeHandler = sandbox.RuntimeHandler,
+            RuntimeHandler = sandbox.RequestedRuntimeHandler,
         };
         item.Labels.Add(new Dictionary<string, string>(sandbox.Config.Labels));
         item.Annotations.Add(new Dictionary<string, string>(sandbox.Config.Annotations));

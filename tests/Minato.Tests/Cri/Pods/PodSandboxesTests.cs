@@ -65,13 +65,24 @@ public sealed class PodSandboxesTests : IDisposable
     [Fact]
     public async Task RunAsync_HostNetworkAndIpc_CreatesNoNamespacesAndRunsNoCni()
     {
-        var pod = await _pods.RunAsync(Config() with { Namespaces = new(NamespaceMode.Node, NamespaceMode.Node, NamespaceMode.Node) }, CancellationToken.None);
+        // No hostname, as the kubelet sends host-network pods.
+        var pod = await _pods.RunAsync(Config() with { Hostname = "", Namespaces = new(NamespaceMode.Node, NamespaceMode.Node, NamespaceMode.Node) }, CancellationToken.None);
 
         Assert.Empty(pod.NamespacePaths);
         Assert.Null(pod.Network);
         Assert.Null(pod.ShmPath);
         Assert.Empty(_cni.Calls);
         Assert.Equal(Environment.MachineName, pod.Hostname);
+    }
+
+    [Fact]
+    public async Task RunAsync_EmptyRuntimeHandler_RunsWithTheDefaultAndKeepsTheRequestAcrossRestart()
+    {
+        var pod = await _pods.RunAsync(Config(), CancellationToken.None);
+
+        var stored = Assert.Single(SandboxStore.Load(_metadata).All);
+        Assert.Equal(("runc", ""), (pod.RuntimeHandler, pod.RequestedRuntimeHandler));
+        Assert.Equal(("runc", ""), (stored.RuntimeHandler, stored.RequestedRuntimeHandler));
     }
 
     [Fact]

@@ -55,6 +55,18 @@ public sealed class SandboxValidationTests
         Assert.Contains(expected, e.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Validate_HostNetworkWithHostname_IsInvalidInputNamingBoth()
+    {
+        var config = Valid with { Sysctls = new Dictionary<string, string>(), Namespaces = new(NamespaceMode.Node, NamespaceMode.Pod, NamespaceMode.Pod) };
+
+        var e = Assert.Throws<InvalidInputException>(() => SandboxValidation.Validate(config));
+
+        Assert.Contains("hostname \"web-0\"", e.Message, StringComparison.Ordinal);
+        Assert.Contains("namespace_options.network NODE", e.Message, StringComparison.Ordinal);
+        SandboxValidation.Validate(config with { Hostname = "" });
+    }
+
     [Theory]
     [InlineData("a", true)]
     [InlineData("web-0.example.com", true)]
