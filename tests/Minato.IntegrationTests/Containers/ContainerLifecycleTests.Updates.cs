@@ -31,6 +31,37 @@ public sealed partial class ContainerLifecycleTests
     }
 
     [Fact]
+    public async Task ContainerStatus_CreatedWithLimitsThenUpdated_ReportsTheAppliedResources()
+    {
+        var pod = _node.NewPod();
+        var podId = await RunPodAsync(pod);
+        var config = new ContainerConfig
+        {
+            Metadata = new ContainerMetadata { Name = "sized" },
+            Image = new ImageSpec { Image = _node.Busybox },
+            LogPath = "sized/0.log",
+            Command = { "sleep", "600" },
+            Linux = new LinuxContainerConfig
+            {
+                Resources = new LinuxContainerResources { MemoryLimitInBytes = 64L << 20, CpuShares = 256, CpuPeriod = 100000, CpuQuota = 50000, CpusetCpus = "0" },
+            },
+        };
+        var id = (await Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = pod })).ContainerId;
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        var created = (await StatusAsync(id)).Status.Resources.Linux;
+
+        await Runtime.UpdateContainerResourcesAsync(new UpdateContainerResourcesRequest
+        {
+            ContainerId = id,
+            Linux = new LinuxContainerResources { MemoryLimitInBytes = 96L << 20, CpuShares = 512, CpuPeriod = 100000, CpuQuota = 20000, CpusetCpus = "0" },
+        });
+        var updated = (await StatusAsync(id)).Status.Resources.Linux;
+
+        Assert.Equal((64L << 20, 256L, 100000L, 50000L, "0"), (created.MemoryLimitInBytes, created.CpuShares, created.CpuPeriod, created.CpuQuota, created.CpusetCpus));
+        Assert.Equal((96L << 20, 512L, 100000L, 20000L, "0"), (updated.MemoryLimitInBytes, updated.CpuShares, updated.CpuPeriod, updated.CpuQuota, updated.CpusetCpus));
+    }
+
+    [Fact]
     public async Task ReopenContainerLog_AfterTheFileWasRenamed_NewLinesGoToTheNewFileAndNoneIsLost()
     {
         var pod = _node.NewPod();
