@@ -106,6 +106,21 @@ public sealed partial class ContainerLifecycleTests
     }
 
     [Fact]
+    public async Task ContainerStats_OnlyDirectoriesAndTinyFiles_ReportsUsedBytesAndInodes()
+    {
+        var pod = _node.NewPod();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "tiny", "sh", "-c", "mkdir -p /d1/d2/d3 /e1 /e2; echo a > /d1/f; : > /e1/empty; touch /done; sleep 600");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        await WaitUntilAsync(() => Runtime.ExecSync(new ExecSyncRequest { ContainerId = id, Cmd = { "test", "-e", "/done" }, Timeout = 5 }).ExitCode == 0);
+
+        var stats = (await Runtime.ContainerStatsAsync(new ContainerStatsRequest { ContainerId = id })).Stats;
+
+        Assert.True(stats.WritableLayer.UsedBytes.Value > 0, "a layer holding only directories and tiny files reported 0 bytes");
+        Assert.True(stats.WritableLayer.InodesUsed.Value >= 8, $"{stats.WritableLayer.InodesUsed.Value} inodes");
+    }
+
+    [Fact]
     public async Task ExecSync_RunningContainer_ReturnsBothStreamsAndTheExitCodeAndTimesOutWithoutAnError()
     {
         var pod = _node.NewPod();
