@@ -73,6 +73,7 @@ public sealed partial class ContainerLifecycleTests
 
         File.Move(log, log + ".1");
         await Runtime.ReopenContainerLogAsync(new ReopenContainerLogRequest { ContainerId = id });
+        Assert.True(File.Exists(log), "no log file right after ReopenContainerLog returned");
         await WaitUntilAsync(() => File.Exists(log) && File.ReadAllLines(log).Length >= 3);
         await Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
 
