@@ -113,7 +113,7 @@ public sealed partial class ContainerService
                 Raise(record, ContainerChangeKind.Removed);
             }
 
-            _cpuRates.Forget(record.Id);
+            ForgetUsage(record.Id);
             ContainerLog.Removed(logger, record.Id);
         }
 

@@ -11,6 +11,9 @@ public sealed record ContainerServiceOptions(string StateDirectory, string RootD
     /// <summary>How long to wait for the exit after SIGKILL before giving up.</summary>
     public TimeSpan KillTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long ReopenLog waits, after the monitor took the request, for the new log file to appear.</summary>
+    public TimeSpan LogReopenTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     public string BundleDirectory(string id) => Path.Combine(StateDirectory, "containers", id);
 
     public string LayerDirectory(string id) => Path.Combine(RootDirectory, "containers", id);

@@ -31,6 +31,37 @@ public sealed partial class ContainerLifecycleTests
     }
 
     [Fact]
+    public async Task ContainerStatus_CreatedWithLimitsThenUpdated_ReportsTheAppliedResources()
+    {
+        var pod = _node.NewPod();
+        var podId = await RunPodAsync(pod);
+        var config = new ContainerConfig
+        {
+            Metadata = new ContainerMetadata { Name = "sized" },
+            Image = new ImageSpec { Image = _node.Busybox },
+            LogPath = "sized/0.log",
+            Command = { "sleep", "600" },
+            Linux = new LinuxContainerConfig
+            {
+                Resources = new LinuxContainerResources { MemoryLimitInBytes = 64L << 20, CpuShares = 256, CpuPeriod = 100000, CpuQuota = 50000, CpusetCpus = "0" },
+            },
+        };
+        var id = (await Runtime.CreateContainerAsync(new CreateContainerRequest { PodSandboxId = podId, Config = config, SandboxConfig = pod })).ContainerId;
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        var created = (await StatusAsync(id)).Status.Resources.Linux;
+
+        await Runtime.UpdateContainerResourcesAsync(new UpdateContainerResourcesRequest
+        {
+            ContainerId = id,
+            Linux = new LinuxContainerResources { MemoryLimitInBytes = 96L << 20, CpuShares = 512, CpuPeriod = 100000, CpuQuota = 20000, CpusetCpus = "0" },
+        });
+        var updated = (await StatusAsync(id)).Status.Resources.Linux;
+
+        Assert.Equal((64L << 20, 256L, 100000L, 50000L, "0"), (created.MemoryLimitInBytes, created.CpuShares, created.CpuPeriod, created.CpuQuota, created.CpusetCpus));
+        Assert.Equal((96L << 20, 512L, 100000L, 20000L, "0"), (updated.MemoryLimitInBytes, updated.CpuShares, updated.CpuPeriod, updated.CpuQuota, updated.CpusetCpus));
+    }
+
+    [Fact]
     public async Task ReopenContainerLog_AfterTheFileWasRenamed_NewLinesGoToTheNewFileAndNoneIsLost()
     {
         var pod = _node.NewPod();
@@ -42,6 +73,7 @@ public sealed partial class ContainerLifecycleTests
 
         File.Move(log, log + ".1");
         await Runtime.ReopenContainerLogAsync(new ReopenContainerLogRequest { ContainerId = id });
+        Assert.True(File.Exists(log), "no log file right after ReopenContainerLog returned");
         await WaitUntilAsync(() => File.Exists(log) && File.ReadAllLines(log).Length >= 3);
         await Runtime.StopContainerAsync(new StopContainerRequest { ContainerId = id, Timeout = 0 });
 
@@ -72,6 +104,21 @@ public sealed partial class ContainerLifecycleTests
         var second = Assert.Single(listed.Stats);
         Assert.True(second.Cpu.UsageCoreNanoSeconds.Value > first.Cpu.UsageCoreNanoSeconds.Value);
         Assert.True(second.Cpu.UsageNanoCores.Value > 100_000_000, $"{second.Cpu.UsageNanoCores.Value} nano cores for a busy loop");
+    }
+
+    [Fact]
+    public async Task ContainerStats_OnlyDirectoriesAndTinyFiles_ReportsUsedBytesAndInodes()
+    {
+        var pod = _node.NewPod();
+        var podId = await RunPodAsync(pod);
+        var id = await CreateAsync(podId, pod, "tiny", "sh", "-c", "mkdir -p /d1/d2/d3 /e1 /e2; echo a > /d1/f; : > /e1/empty; touch /done; sleep 600");
+        await Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+        await WaitUntilAsync(() => Runtime.ExecSync(new ExecSyncRequest { ContainerId = id, Cmd = { "test", "-e", "/done" }, Timeout = 5 }).ExitCode == 0);
+
+        var stats = (await Runtime.ContainerStatsAsync(new ContainerStatsRequest { ContainerId = id })).Stats;
+
+        Assert.True(stats.WritableLayer.UsedBytes.Value > 0, "a layer holding only directories and tiny files reported 0 bytes");
+        Assert.True(stats.WritableLayer.InodesUsed.Value >= 8, $"{stats.WritableLayer.InodesUsed.Value} inodes");
     }
 
     [Fact]

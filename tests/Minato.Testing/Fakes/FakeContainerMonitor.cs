@@ -52,9 +52,24 @@ public sealed class FakeContainerMonitor(string exitDirectory) : IContainerMonit
 
     public bool IsAlive(string bundleDirectory) => !Dead.ContainsKey(Path.GetFileName(bundleDirectory));
 
+    /// <summary>When true, reopen requests are taken but the log is never reopened (a stuck conmon).</summary>
+    public bool IgnoreReopen { get; set; }
+
+    /// <summary>Takes the request and, as conmon does a moment later, creates <c>&lt;log&gt;.tmp</c> and renames it over the log path.</summary>
     public Task ReopenLogAsync(string bundleDirectory, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Reopened.Enqueue(bundleDirectory);
+        if (!IgnoreReopen && Launches.LastOrDefault(l => l.BundleDirectory == bundleDirectory) is { } launch)
+        {
+            _ = Task.Run(async () =>
+            {
+                await Task.Delay(50, CancellationToken.None);
+                Directory.CreateDirectory(Path.GetDirectoryName(launch.LogPath)!);
+                File.WriteAllText(launch.LogPath + ".tmp", string.Empty);
+                File.Move(launch.LogPath + ".tmp", launch.LogPath, overwrite: true);
+            }, CancellationToken.None);
+        }
+
         return Task.CompletedTask;
     }
 

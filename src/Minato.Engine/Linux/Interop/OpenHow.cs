@@ -28,9 +28,13 @@ internal struct Statx
     [FieldOffset(20)] public uint Uid;
     [FieldOffset(24)] public uint Gid;
     [FieldOffset(28)] public ushort Mode;
+    [FieldOffset(32)] public ulong Ino;
     [FieldOffset(40)] public ulong Size;
+    [FieldOffset(48)] public ulong Blocks;
     [FieldOffset(112)] public long MTimeSeconds;
     [FieldOffset(120)] public uint MTimeNanoseconds;
     [FieldOffset(128)] public uint RDevMajor;
     [FieldOffset(132)] public uint RDevMinor;
+    [FieldOffset(136)] public uint DevMajor;
+    [FieldOffset(140)] public uint DevMinor;
 }

@@ -42,6 +42,7 @@ internal static class ContainerMapper
             Reason = record.Reason,
             Message = record.Message,
             LogPath = record.LogPath,
+            Resources = new ContainerResources { Linux = ToProto(record.Config.Resources) },
         };
         status.Labels.Add(new Dictionary<string, string>(record.Config.Labels));
         status.Annotations.Add(new Dictionary<string, string>(record.Config.Annotations));
@@ -77,6 +78,25 @@ internal static class ContainerMapper
         item.Labels.Add(new Dictionary<string, string>(record.Config.Labels));
         item.Annotations.Add(new Dictionary<string, string>(record.Config.Annotations));
         return item;
+    }
+
+    /// <summary>The Linux resources applied to the container: as created, then as the last UpdateContainerResources set them.</summary>
+    public static LinuxContainerResources ToProto(Cri.Containers.ContainerResources r)
+    {
+        var linux = new LinuxContainerResources
+        {
+            CpuPeriod = r.CpuPeriod,
+            CpuQuota = r.CpuQuota,
+            CpuShares = r.CpuShares,
+            MemoryLimitInBytes = r.MemoryLimitInBytes,
+            MemorySwapLimitInBytes = r.MemorySwapLimitInBytes,
+            OomScoreAdj = r.OomScoreAdj,
+            CpusetCpus = r.CpusetCpus,
+            CpusetMems = r.CpusetMems,
+        };
+        linux.HugepageLimits.AddRange(r.HugepageLimits.Select(h => new HugepageLimit { PageSize = h.PageSize, Limit = h.Limit }));
+        linux.Unified.Add(new Dictionary<string, string>(r.Unified));
+        return linux;
     }
 
     public static ContainerMetadata ToProto(Cri.Containers.ContainerMetadata metadata) => new() { Name = metadata.Name, Attempt = metadata.Attempt };

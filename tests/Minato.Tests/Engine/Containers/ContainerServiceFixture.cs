@@ -27,7 +27,7 @@ internal sealed class ContainerServiceFixture : IDisposable
         _images = ImageStore.Load(_metadata, new ContentStore(_dir.Combine("root", "content")),
             new SnapshotStore(_dir.Combine("root", "snapshots"), _dir.Combine("root", "unpack")));
         Monitor = new FakeContainerMonitor(_dir.Combine("state", "exits")) { Runtime = Runtime };
-        Options = new ContainerServiceOptions(_dir.Combine("state"), _dir.Combine("root")) { KillTimeout = TimeSpan.FromSeconds(5) };
+        Options = new ContainerServiceOptions(_dir.Combine("state"), _dir.Combine("root")) { KillTimeout = TimeSpan.FromSeconds(5), LogReopenTimeout = TimeSpan.FromSeconds(1) };
         Service = Open();
     }
 

@@ -275,6 +275,43 @@ public sealed class ContainerServiceTests : IAsyncLifetime, IDisposable
         Assert.Equal([running.BundleDirectory], _node.Monitor.Reopened);
     }
 
+    [Fact]
+    public async Task ReopenLogAsync_MonitorReopensLater_ReturnsOnlyOnceTheNewFileIsThere()
+    {
+        var running = await _node.RunAsync();
+        Directory.CreateDirectory(Path.GetDirectoryName(running.LogPath)!);
+        File.WriteAllText(running.LogPath, "old\n");
+        File.Move(running.LogPath, running.LogPath + ".1");
+
+        await _node.Service.ReopenLogAsync(running.Id, CancellationToken.None);
+
+        Assert.True(File.Exists(running.LogPath));
+        Assert.Equal("old\n", File.ReadAllText(running.LogPath + ".1"));
+    }
+
+    [Fact]
+    public async Task ReopenLogAsync_FileNotRenamed_WaitsForTheReplacementInode()
+    {
+        var running = await _node.RunAsync();
+        Directory.CreateDirectory(Path.GetDirectoryName(running.LogPath)!);
+        File.WriteAllText(running.LogPath, "old\n");
+
+        await _node.Service.ReopenLogAsync(running.Id, CancellationToken.None);
+
+        Assert.Equal(string.Empty, File.ReadAllText(running.LogPath));
+    }
+
+    [Fact]
+    public async Task ReopenLogAsync_MonitorNeverReopens_TimesOutNamingTheLog()
+    {
+        var running = await _node.RunAsync();
+        _node.Monitor.IgnoreReopen = true;
+
+        var error = await Assert.ThrowsAsync<TimeoutException>(() => _node.Service.ReopenLogAsync(running.Id, CancellationToken.None));
+
+        Assert.Contains(running.LogPath, error.Message, StringComparison.Ordinal);
+    }
+
     private List<string> Kills(string id) => _node.Runtime.Calls.Where(c => c.StartsWith($"kill {id} ", StringComparison.Ordinal)).ToList();
 
     private static async Task<T> EventuallyAsync<T>(Func<T> read, Func<T, bool> done)
