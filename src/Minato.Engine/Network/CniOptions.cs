@@ -8,10 +8,4 @@ public sealed record CniOptions
 
     /// <summary>Directories searched in order for plugin executables (Debian installs them in /usr/lib/cni).</summary>
     public IReadOnlyList<string> PluginDirs { get; init; } = ["/usr/lib/cni", "/opt/cni/bin"];
-
-    /// <summary>
-    /// A conflist template rendered into <see cref="ConfigDir"/> once the kubelet sends the node's pod CIDRs
-    /// (UpdateRuntimeConfig), or empty for none; containerd's <c>conf_template</c>.
-    /// </summary>
-    public string ConfigTemplate { get; init; } = "";
 }

@@ -28,7 +28,6 @@ public static class ConfigJson
             }
 
             json.WriteEndArray();
-            json.WriteString("cni_config_template", config.Cni.ConfigTemplate);
             json.WriteNumber("list_stream_chunk_size", config.ListStreamChunkSize);
             json.WriteString("default_runtime", config.DefaultRuntime);
             json.WriteNumber("shutdown_timeout_seconds", (int)config.ShutdownTimeout.TotalSeconds);

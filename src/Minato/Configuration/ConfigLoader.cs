@@ -111,11 +111,6 @@ public static class ConfigLoader
             RequireAbsolute(where, "cni_plugin_dirs", dir);
         }
 
-        if (config.Cni.ConfigTemplate.Length > 0)
-        {
-            RequireAbsolute(where, "cni_config_template", config.Cni.ConfigTemplate);
-        }
-
         if (Path.GetFullPath(config.Root).TrimEnd('/') == Path.GetFullPath(config.State).TrimEnd('/'))
         {
             throw new ConfigException($"{where}: keys 'root' and 'state' must be different directories");

@@ -29,8 +29,6 @@ internal static class ConfigSchema
         new("cni_plugin_dirs", "Directories searched in order for CNI plugin executables.",
             c => "[" + string.Join(", ", c.Cni.PluginDirs.Select(Quote)) + "]",
             (c, e) => c with { Cni = c.Cni with { PluginDirs = e.AsStringArray() } }),
-        new("cni_config_template", "A conflist template ({{.PodCIDR}}, {{.PodCIDRRanges}}, {{.Routes}}) rendered into cni_config_dir when the kubelet sends the pod CIDRs. Empty: none.",
-            c => Quote(c.Cni.ConfigTemplate), (c, e) => c with { Cni = c.Cni with { ConfigTemplate = e.AsString() } }),
         new("list_stream_chunk_size", "Most objects per message of the Stream* list RPCs (1 to 50; 50 keeps a message under gRPC's 16 MiB).",
             c => c.ListStreamChunkSize.ToString(CultureInfo.InvariantCulture),
             (c, e) => c with { ListStreamChunkSize = (int)Range(e, 1, MinatoConfig.MaxListStreamChunkSize) }),
