@@ -177,8 +177,10 @@ public sealed class PodContainers : IPodContainers
         _engine.ExecSyncAsync(Get(id).Id, command, timeout, cancellationToken);
 
     /// <summary>Current use of the containers matching <paramref name="filter"/>.</summary>
-    public IReadOnlyList<PodContainerUsage> Usage(ContainerFilter filter) =>
-        List(filter).Select(c => new PodContainerUsage(c, _engine.Usage(c.State))).ToList();
+    public IReadOnlyList<PodContainerUsage> Usage(ContainerFilter filter) => List(filter).Select(Usage).ToList();
+
+    /// <summary>Current use of one listed container: its cgroup is read now, so a streamed list reads it chunk by chunk.</summary>
+    public PodContainerUsage Usage(PodContainer container) => new(container, _engine.Usage(container.State));
 
     /// <summary>Applies <paramref name="resources"/> to a created or running container and records them; an exited one only records them.</summary>
     public async Task UpdateResourcesAsync(string id, ContainerResources resources, CancellationToken cancellationToken)

@@ -13,15 +13,24 @@ public sealed class PodStatsReader(PodSandboxes pods, PodContainers containers, 
     private readonly CpuRates _cpuRates = new();
 
     /// <summary>Current use of the pods matching <paramref name="filter"/> and of their containers.</summary>
-    public async Task<IReadOnlyList<PodSandboxUsage>> ReadAsync(SandboxFilter filter, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<PodSandboxUsage>> ReadAsync(SandboxFilter filter, CancellationToken cancellationToken) =>
+        ReadAsync(pods.List(filter), cancellationToken);
+
+    /// <summary>
+    /// The use of <paramref name="sandboxes"/> (listed earlier by <see cref="PodSandboxes.List"/>) and of their containers:
+    /// a streamed list reads one chunk of pods at a time, so only that chunk's cgroups and containers are read.
+    /// </summary>
+    public async Task<IReadOnlyList<PodSandboxUsage>> ReadAsync(IReadOnlyList<PodSandbox> sandboxes, CancellationToken cancellationToken)
     {
-        var sandboxes = pods.List(filter);
         if (sandboxes.Count == 0)
         {
             return [];
         }
 
-        var byPod = containers.Usage(new ContainerFilter(null, sandboxes.Count == 1 ? sandboxes[0].Id : null, null, NoLabels))
+        var ids = sandboxes.Select(p => p.Id).ToHashSet(StringComparer.Ordinal);
+        var byPod = containers.List(new ContainerFilter(null, sandboxes.Count == 1 ? sandboxes[0].Id : null, null, NoLabels))
+            .Where(c => ids.Contains(c.PodId))
+            .Select(containers.Usage)
             .ToLookup(u => u.Container.PodId, StringComparer.Ordinal);
 
         // All network namespaces are read on one thread that hops from pod to pod: hundreds of pods, one thread.

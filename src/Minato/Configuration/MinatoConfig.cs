@@ -51,6 +51,19 @@ public sealed record MinatoConfig
     /// <summary>Directory Localhost seccomp profiles must lie in; empty (the default) accepts any absolute path.</summary>
     public string SeccompProfileRoot { get; init; } = "";
 
+    /// <summary>
+    /// Most objects in one message of a Stream* list RPC, at most <see cref="MaxListStreamChunkSize"/>.
+    /// </summary>
+    /// <remarks>
+    /// The bound keeps every message below gRPC's 16 MiB limit: the API server lets an object carry at most 256 KiB of
+    /// annotations, so a Container, PodSandbox or their stats is under about 300 KiB and 50 of them under 15 MiB; a
+    /// typical one is 1 to 2 KiB, so a message is some 100 KiB and the daemon holds one at a time.
+    /// </remarks>
+    public int ListStreamChunkSize { get; init; } = MaxListStreamChunkSize;
+
+    /// <summary>The largest <see cref="ListStreamChunkSize"/>; see its remarks for why.</summary>
+    public const int MaxListStreamChunkSize = 50;
+
     /// <summary>The file the values came from, or null when only defaults and flags apply.</summary>
     public string? SourcePath { get; init; }
 

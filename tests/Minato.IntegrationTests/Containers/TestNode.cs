@@ -31,13 +31,13 @@ public sealed class TestNode : IAsyncDisposable
     /// <summary>The busybox reference on the registry (pulled when <see cref="StartAsync"/> was asked to).</summary>
     public string Busybox => $"{Registry.Host}/{BusyboxRepository}";
 
-    /// <summary>Starts the registry with busybox pushed, the network and the daemon; pulls busybox unless told not to.</summary>
-    public static async Task<TestNode> StartAsync(bool pullBusybox = true)
+    /// <summary>Starts the registry with busybox pushed, the network and the daemon (with <paramref name="daemonArgs"/> added); pulls busybox unless told not to.</summary>
+    public static async Task<TestNode> StartAsync(bool pullBusybox = true, params string[] daemonArgs)
     {
         var registry = await RegistryFixture.StartAsync();
         await registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox()), BusyboxRepository);
         var network = TestNetwork.Create();
-        var node = new TestNode(registry, network, await MinatoDaemon.StartAsync("--cni-config-dir", network.ConfigDir));
+        var node = new TestNode(registry, network, await MinatoDaemon.StartAsync(["--cni-config-dir", network.ConfigDir, .. daemonArgs]));
         if (pullBusybox)
         {
             await node.Daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = node.Busybox } });

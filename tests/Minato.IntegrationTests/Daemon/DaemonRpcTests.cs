@@ -102,14 +102,15 @@ public sealed class DaemonRpcTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UnimplementedStreamingRpc_AnswersUnimplemented()
+    public async Task Status_RuntimeHandlers_EveryConfiguredHandlerAndTheDefaultUnderTheEmptyName()
     {
-        using var call = _daemon.Runtime.StreamPodSandboxStats(new StreamPodSandboxStatsRequest());
+        var response = await _daemon.Runtime.StatusAsync(new StatusRequest());
 
-        var e = await Assert.ThrowsAsync<RpcException>(async () => await call.ResponseStream.MoveNext());
-
-        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
-        Assert.Contains("StreamPodSandboxStats", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(["crun", "runc", ""], response.RuntimeHandlers.Select(h => h.Name));
+        Assert.All(response.RuntimeHandlers, h => Assert.False(h.Features.RecursiveReadOnlyMounts));
+        Assert.All(response.RuntimeHandlers, h => Assert.False(h.Features.UserNamespaces));
+        Assert.True(response.Features.SupplementalGroupsPolicy);
+        Assert.False(response.Features.UserNamespacesHostNetwork);
     }
 
     [Fact]

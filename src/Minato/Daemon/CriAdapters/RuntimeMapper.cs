@@ -2,7 +2,7 @@ using Minato.Cri.Api.V1;
 
 namespace Minato.Daemon.CriAdapters;
 
-/// <summary>Maps the runtime's readiness conditions and cgroup driver to the CRI's Status and RuntimeConfig messages.</summary>
+/// <summary>Maps the runtime's readiness conditions, handlers and cgroup driver to the CRI's Status and RuntimeConfig messages.</summary>
 /// <remarks>Unqualified types are the CRI's generated ones; the core's carry their namespace.</remarks>
 internal static class RuntimeMapper
 {
@@ -12,6 +12,16 @@ internal static class RuntimeMapper
         Status = condition.Status,
         Reason = condition.Reason,
         Message = condition.Message,
+    };
+
+    public static RuntimeHandler ToProto(Cri.Runtime.RuntimeHandlerSupport handler) => new()
+    {
+        Name = handler.Name,
+        Features = new RuntimeHandlerFeatures
+        {
+            RecursiveReadOnlyMounts = handler.RecursiveReadOnlyMounts,
+            UserNamespaces = handler.UserNamespaces,
+        },
     };
 
     public static CgroupDriver ToProto(Engine.Linux.Cgroups.CgroupDriver driver) =>

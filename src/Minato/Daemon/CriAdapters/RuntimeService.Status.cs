@@ -5,7 +5,7 @@ using Minato.Cri.Runtime;
 
 namespace Minato.Daemon.CriAdapters;
 
-/// <summary>Status: the RuntimeReady and NetworkReady conditions, and with verbose the daemon's configuration, network and runtime.</summary>
+/// <summary>Status: the RuntimeReady and NetworkReady conditions, each handler's features, and with verbose the daemon's configuration, network and runtime.</summary>
 internal sealed partial class RuntimeServiceAdapter
 {
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
@@ -13,6 +13,10 @@ internal sealed partial class RuntimeServiceAdapter
         var probe = cni.Probe();
         var response = new StatusResponse { Status = new RuntimeStatus() };
         response.Status.Conditions.AddRange(readiness.Evaluate(probe).Select(RuntimeMapper.ToProto));
+        response.RuntimeHandlers.AddRange(RuntimeHandlerSupport.For(config.RuntimeHandlers, config.DefaultRuntime).Select(RuntimeMapper.ToProto));
+
+        // Supplemental groups policy (Merge and Strict) is applied at CreateContainer; user namespaces are not made yet.
+        response.Features = new RuntimeFeatures { SupplementalGroupsPolicy = true, UserNamespacesHostNetwork = false };
 
         // CRI: verbose adds an info map of JSON values; crictl info prints it.
         if (request.Verbose)
