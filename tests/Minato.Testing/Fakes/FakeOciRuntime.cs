@@ -89,13 +89,13 @@ public sealed class FakeOciRuntime : IOciRuntime, IOciRuntimes
     }
 
     /// <summary>What the next checkpoint does with its image directory; the default writes one small image file.</summary>
-    public Func<string, Task> CheckpointBehaviour { get; set; } = async imagePath =>
-        await File.WriteAllTextAsync(Path.Combine(imagePath, "inventory.img"), "fake criu image");
+    public Func<string, CancellationToken, Task> CheckpointBehaviour { get; set; } = async (imagePath, cancellationToken) =>
+        await File.WriteAllTextAsync(Path.Combine(imagePath, "inventory.img"), "fake criu image", cancellationToken);
 
     public Task CheckpointAsync(string id, string imagePath, string workPath, bool leaveRunning, TimeSpan timeout, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"checkpoint {id}{(leaveRunning ? " --leave-running" : string.Empty)}");
-        return CheckpointBehaviour(imagePath);
+        return CheckpointBehaviour(imagePath, cancellationToken);
     }
 
     public IExecProcess Exec(string id, ExecProcessFiles files, ExecStdio stdio)
