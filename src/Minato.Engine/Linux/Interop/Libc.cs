@@ -66,6 +66,9 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Statx(SafeFileHandle dirfd, string path, int flags, uint mask, Statx* buffer);
 
+    [LibraryImport(LibraryName, EntryPoint = "readlinkat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial nint Readlinkat(SafeFileHandle dirfd, string path, byte* buffer, nuint size);
+
     [LibraryImport(LibraryName, EntryPoint = "fsync", SetLastError = true)]
     internal static partial int Fsync(SafeFileHandle fd);
 
