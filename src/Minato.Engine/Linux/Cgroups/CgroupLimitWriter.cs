@@ -288,7 +288,7 @@ public sealed partial class CgroupLimitWriter(ICgroupFiles files, CgroupMode mod
         return "/" + string.Join('/', parts);
     }
 
-    private static string Join(string directory, string file) => directory.TrimEnd('/') + "/" + file;
+    private static string Join(string directory, string file) => directory.TrimEnd('/') + "/" + file.TrimStart('/');
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 
