@@ -30,8 +30,17 @@ public sealed class PodResourcesTests : IAsyncLifetime
     {
         await _node.DisposeAsync();
 
-        // Children before parents; a parent that held something before the test (or still does) stays.
-        foreach (var directory in Enumerable.Reverse(_made))
+        // The pod cgroup in every hierarchy (runc made it in those the test did not, for the container in it), then the
+        // parents the test made; a parent that held something before the test, or still does, stays.
+        foreach (var hierarchy in Directory.GetDirectories(Root))
+        {
+            if (Directory.Exists(hierarchy + _cgroup))
+            {
+                Directory.Delete(hierarchy + _cgroup);
+            }
+        }
+
+        foreach (var directory in Enumerable.Reverse(_made).Where(Directory.Exists))
         {
             try
             {
