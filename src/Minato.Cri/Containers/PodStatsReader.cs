@@ -56,30 +56,8 @@ public sealed class PodStatsReader(PodSandboxes pods, PodContainers containers, 
     }
 
     /// <summary>
-    /// The pod's own cgroup: the kubelet makes one per pod and names it in cgroup_parent. Without one (the pod's containers
-    /// sit under Minato's shared default parent) there is no pod cgroup, and the pod's use is the sum of its containers'.
+    /// The pod's own cgroup (see <see cref="Pods.PodCgroup"/>). Without one there is no pod cgroup, and the pod's use
+    /// is the sum of its containers'.
     /// </summary>
-    public string? PodCgroup(PodSandbox pod)
-    {
-        var parent = pod.Config.CgroupParent;
-        if (parent.Length == 0)
-        {
-            return null;
-        }
-
-        return options.CgroupDriver == CgroupDriver.Systemd ? SlicePath(parent) : "/" + parent.Trim('/');
-    }
-
-    /// <summary>systemd's slice nesting: <c>a-b-c.slice</c> lives at <c>/a.slice/a-b.slice/a-b-c.slice</c>.</summary>
-    public static string SlicePath(string slice)
-    {
-        var name = slice.EndsWith(".slice", StringComparison.Ordinal) ? slice[..^".slice".Length] : slice;
-        if (name is "-" or "")
-        {
-            return "/";
-        }
-
-        var parts = name.Split('-');
-        return string.Concat(Enumerable.Range(1, parts.Length).Select(n => "/" + string.Join('-', parts.Take(n)) + ".slice"));
-    }
+    public string? PodCgroup(PodSandbox pod) => Pods.PodCgroup.PathOf(pod.Config.CgroupParent, options.CgroupDriver);
 }

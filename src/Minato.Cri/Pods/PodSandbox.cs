@@ -60,6 +60,10 @@ public sealed record PodSandbox
 
     public SandboxNetwork? Network { get; init; }
 
+    /// <summary>The pod-level resources applied to the pod's cgroup by the last UpdatePodSandboxResources; null until then
+    /// (and in documents written before the field existed).</summary>
+    public PodResources? Resources { get; init; }
+
     public string? NetnsPath => NamespacePaths.GetValueOrDefault("net");
 
     public bool IsReady => Phase == SandboxPhase.Ready;

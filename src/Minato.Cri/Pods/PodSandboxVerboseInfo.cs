@@ -34,5 +34,40 @@ public static class PodSandboxVerboseInfo
                 json.WriteRawValue(result);
             }
         }
+
+        // CRI 1.36 PodSandboxStatus has no field for pod-level resources: the last UpdatePodSandboxResources is shown here.
+        if (sandbox.Resources is { } resources)
+        {
+            json.WriteStartObject("resources");
+            WriteResources(json, "overhead", resources.Overhead);
+            WriteResources(json, "resources", resources.Resources);
+            json.WriteEndObject();
+        }
     });
+
+    private static void WriteResources(System.Text.Json.Utf8JsonWriter json, string name, Containers.ContainerResources r)
+    {
+        json.WriteStartObject(name);
+        json.WriteNumber("cpuPeriod", r.CpuPeriod);
+        json.WriteNumber("cpuQuota", r.CpuQuota);
+        json.WriteNumber("cpuShares", r.CpuShares);
+        json.WriteNumber("memoryLimitInBytes", r.MemoryLimitInBytes);
+        json.WriteString("cpusetCpus", r.CpusetCpus);
+        json.WriteString("cpusetMems", r.CpusetMems);
+        json.WriteStartObject("hugepageLimits");
+        foreach (var limit in r.HugepageLimits)
+        {
+            json.WriteNumber(limit.PageSize, limit.Limit);
+        }
+
+        json.WriteEndObject();
+        json.WriteStartObject("unified");
+        foreach (var (key, value) in r.Unified)
+        {
+            json.WriteString(key, value);
+        }
+
+        json.WriteEndObject();
+        json.WriteEndObject();
+    }
 }

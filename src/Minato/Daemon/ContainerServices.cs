@@ -9,6 +9,7 @@ using Minato.Engine;
 using Minato.Engine.Containers;
 using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
+using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Monitor;
 using Minato.Engine.Oci;
 using Minato.Engine.Store;
@@ -55,6 +56,9 @@ internal static class ContainerServices
             sp.GetRequiredService<ContainerSpecBuilder>(),
             sp.GetRequiredService<ContainerEventSource>()))
         .AddSingleton<PodStatsReader>()
+
+        // Pod resizes write the pod's cgroup directly, in the hierarchies this host mounts.
+        .AddSingleton(sp => new CgroupLimitWriter(new CgroupFiles(), sp.GetRequiredService<ContainerSpecOptions>().CgroupMode))
         .AddSingleton<IPodContainers>(sp => sp.GetRequiredService<PodContainers>())
         .AddSingleton<IContainerStreams, ContainerStreams>();
 }

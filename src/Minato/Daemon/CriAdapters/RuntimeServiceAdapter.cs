@@ -6,6 +6,7 @@ using Minato.Cri.Containers;
 using Minato.Cri.Events;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
+using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Network;
 using Minato.Streaming;
 
@@ -25,6 +26,7 @@ internal sealed partial class RuntimeServiceAdapter(
     PodSandboxes pods,
     PodContainers containers,
     PodStatsReader podStats,
+    CgroupLimitWriter podCgroups,
     ContainerEventSource events,
     IHostApplicationLifetime lifetime,
     StreamingRequestValidator streaming,

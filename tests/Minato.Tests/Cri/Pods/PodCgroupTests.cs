@@ -1,8 +1,8 @@
-using Minato.Cri.Containers;
+using Minato.Cri.Pods;
 
-namespace Minato.Tests.Containers;
+namespace Minato.Tests.Cri.Pods;
 
-public sealed class PodStatsReaderTests
+public sealed class PodCgroupTests
 {
     [Theory]
     [InlineData("kubepods-burstable-pod1234.slice", "/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod1234.slice")]
@@ -10,6 +10,6 @@ public sealed class PodStatsReaderTests
     [InlineData("-.slice", "/")]
     public void SlicePath_SystemdSliceName_NestsLikeSystemd(string slice, string path)
     {
-        Assert.Equal(path, PodStatsReader.SlicePath(slice));
+        Assert.Equal(path, PodCgroup.SlicePath(slice));
     }
 }
