@@ -62,7 +62,8 @@ internal static class PodsCommand
                     p.Metadata.Name,
                     p.Metadata.Namespace,
                     p.Metadata.Attempt.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                    p.RuntimeHandler,
+                    // The pod runs with the default handler when it named none; crictl shows it the same way.
+                    p.RuntimeHandler.Length > 0 ? p.RuntimeHandler : "(default)",
                 }));
             }
         });

@@ -95,10 +95,10 @@ public sealed class DaemonRpcTests : IAsyncLifetime
     [Fact]
     public async Task UnimplementedRpc_AnswersUnimplementedNamingTheMethod()
     {
-        var e = await Assert.ThrowsAsync<RpcException>(async () => await _daemon.Runtime.CheckpointContainerAsync(new CheckpointContainerRequest()));
+        var e = await Assert.ThrowsAsync<RpcException>(async () => await _daemon.Runtime.UpdateRuntimeConfigAsync(new UpdateRuntimeConfigRequest()));
 
         Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
-        Assert.Contains("/runtime.v1.RuntimeService/CheckpointContainer", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("/runtime.v1.RuntimeService/UpdateRuntimeConfig", e.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ public sealed class PodCommandTests : IAsyncLifetime
 
         Assert.Matches("^[0-9a-f]{64}$", id);
         Assert.Matches(@"POD ID\s+CREATED\s+STATE\s+NAME\s+NAMESPACE\s+ATTEMPT\s+RUNTIME", table.Stdout);
-        Assert.Matches(@$"{id[..13]}\s+\d+ seconds ago\s+Ready\s+cli-web\s+default\s+0\s+runc", table.Stdout);
+        Assert.Matches(@$"{id[..13]}\s+\d+ seconds ago\s+Ready\s+cli-web\s+default\s+0\s+\(default\)", table.Stdout);
         Assert.Equal(id, quiet.Stdout.Trim());
         using var json = JsonDocument.Parse(inspect.Stdout);
         Assert.Equal("cli-web", json.RootElement.GetProperty("status").GetProperty("metadata").GetProperty("name").GetString());
