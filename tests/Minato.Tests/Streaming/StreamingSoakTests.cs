@@ -25,7 +25,9 @@ public sealed class StreamingSoakTests
         var (fdsAfter, threadsAfter, memoryAfter) = Measure();
 
         Assert.Equal(0, server.Core.Active);
-        Assert.True(fdsAfter - fds < 20, $"descriptors {fds} -> {fdsAfter}");
+        // A leak per session would add thousands over 3,000 sessions; the margin absorbs what earlier tests' sockets,
+        // timers and finalizers open or close meanwhile (CI once saw +20 with no session leaking).
+        Assert.True(fdsAfter - fds < Cycles / 10, $"descriptors {fds} -> {fdsAfter}");
         Assert.True(threadsAfter - threads < 10, $"threads {threads} -> {threadsAfter}");
         Assert.True(memoryAfter - memory < 16 * 1024 * 1024, $"managed memory {memory} -> {memoryAfter}");
     }
