@@ -4,7 +4,7 @@ using Minato.Engine.Store;
 
 namespace Minato.Cri;
 
-/// <summary>The CRI layer's tables: pod sandboxes, and its part of each container (pod, request).</summary>
+/// <summary>The CRI layer's tables: pod sandboxes, its part of each container (pod, request), and what UpdateRuntimeConfig set.</summary>
 public static class CriSchema
 {
     /// <summary>Applied after the engine's module.</summary>
@@ -31,6 +31,12 @@ public static class CriSchema
                 CREATE INDEX cri_containers_by_pod ON cri_containers (pod_id);
                 """,
                 SplitLegacyContainers),
+            """
+            CREATE TABLE runtime_config (
+                key   TEXT PRIMARY KEY NOT NULL,
+                value TEXT NOT NULL
+            ) STRICT;
+            """,
         ]);
 
     /// <summary>

@@ -1,10 +1,11 @@
+using Minato.Cri.Network;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Network;
 using Minato.Engine.Oci;
 
 namespace Minato.Cri.Runtime;
 
-/// <summary>The <c>network</c> and <c>runtime</c> entries of a verbose Status, for <c>crictl info</c>.</summary>
+/// <summary>The <c>network</c>, <c>podNetwork</c> and <c>runtime</c> entries of a verbose Status, for <c>crictl info</c>.</summary>
 public static class RuntimeVerboseInfo
 {
     /// <summary>The pod network: whether it is ready, and the CNI network in use or what is wrong with the configuration.</summary>
@@ -27,6 +28,35 @@ public static class RuntimeVerboseInfo
         else
         {
             json.WriteString("problem", probe.Problem);
+        }
+    });
+
+    /// <summary>What UpdateRuntimeConfig set: the node's pod CIDRs, their default routes, and the CNI template and its file.</summary>
+    public static string PodNetwork(PodNetworkConfig config) => VerboseJson.Object(json =>
+    {
+        json.WriteStartArray("podCidrs");
+        foreach (var cidr in config.PodCidrs)
+        {
+            json.WriteStringValue(cidr.ToString());
+        }
+
+        json.WriteEndArray();
+        json.WriteStartArray("routes");
+        foreach (var route in PodCidr.DefaultRoutes(config.PodCidrs))
+        {
+            json.WriteStringValue(route);
+        }
+
+        json.WriteEndArray();
+        if (config.TemplatePath is { } template)
+        {
+            json.WriteString("cniConfigTemplate", template);
+            json.WriteString("renderedFile", config.Rendered.Path);
+            json.WriteString("lastRender", config.LastRender);
+        }
+        else
+        {
+            json.WriteNull("cniConfigTemplate");
         }
     });
 

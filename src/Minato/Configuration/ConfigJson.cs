@@ -28,6 +28,7 @@ public static class ConfigJson
             }
 
             json.WriteEndArray();
+            json.WriteString("cni_config_template", config.CniConfigTemplate);
             json.WriteNumber("list_stream_chunk_size", config.ListStreamChunkSize);
             json.WriteString("default_runtime", config.DefaultRuntime);
             json.WriteNumber("shutdown_timeout_seconds", (int)config.ShutdownTimeout.TotalSeconds);

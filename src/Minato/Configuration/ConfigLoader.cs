@@ -135,6 +135,22 @@ public static class ConfigLoader
             }
         }
 
+        if (config.CniConfigTemplate.Length > 0)
+        {
+            RequireAbsolute(where, "cni_config_template", config.CniConfigTemplate);
+
+            // Parsed here so that a template Minato cannot render stops start-up (and `minato config check`), not the
+            // kubelet's first UpdateRuntimeConfig; it is read again at each render, so later edits take effect.
+            try
+            {
+                Cri.Network.CniConfigTemplate.Load(config.CniConfigTemplate);
+            }
+            catch (FormatException e)
+            {
+                throw new ConfigException($"{where}: key 'cni_config_template': {e.Message}", e);
+            }
+        }
+
         if (config.Images.SandboxImage.Length > 0 && Engine.Images.ImageReference.TryParse(config.Images.SandboxImage) is null)
         {
             throw new ConfigException($"{where}: key 'sandbox_image' is not a valid image reference (got \"{config.Images.SandboxImage}\")");

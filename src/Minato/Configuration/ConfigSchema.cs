@@ -31,6 +31,8 @@ internal static class ConfigSchema
         new("cni_plugin_dirs", "Directories searched in order for CNI plugin executables.",
             c => "[" + string.Join(", ", c.Cni.PluginDirs.Select(Quote)) + "]",
             (c, e) => c with { Cni = c.Cni with { PluginDirs = e.AsStringArray() } }),
+        new("cni_config_template", "A CNI network list template, rendered with the pod CIDRs the kubelet sends (UpdateRuntimeConfig) into <cni_config_dir>/10-minato-net.conflist while no other network is usable: containerd's conf_template forms {{.PodCIDR}}, {{range $i, $r := .PodCIDRRanges}}{{if $i}},{{end}}...{{$r}}...{{end}}, .Routes (0.0.0.0/0 and/or ::/0), comments and {{- -}}; anything else is refused. Unset (the default): the CNI config is left to other components.",
+            c => Quote(c.CniConfigTemplate), (c, e) => c with { CniConfigTemplate = e.AsString() }, Example: Quote("/etc/minato/cni-conf.template")),
         new("list_stream_chunk_size", "Most objects per message of the Stream* list RPCs (1 to 50; 50 keeps a message under gRPC's 16 MiB).",
             c => c.ListStreamChunkSize.ToString(CultureInfo.InvariantCulture),
             (c, e) => c with { ListStreamChunkSize = (int)Range(e, 1, MinatoConfig.MaxListStreamChunkSize) }),

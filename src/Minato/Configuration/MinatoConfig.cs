@@ -32,6 +32,12 @@ public sealed record MinatoConfig
     /// <summary>CNI configuration and plugin directories.</summary>
     public CniOptions Cni { get; init; } = new();
 
+    /// <summary>
+    /// A CNI network list template rendered with the pod CIDRs the kubelet sends in UpdateRuntimeConfig (containerd's
+    /// <c>conf_template</c>); empty (the default) leaves the CNI configuration to other components.
+    /// </summary>
+    public string CniConfigTemplate { get; init; } = "";
+
     /// <summary>The handler used when a pod names none.</summary>
     public string DefaultRuntime { get; init; } = "runc";
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Minato.Configuration;
 using Minato.Cri;
 using Minato.Cri.Containers;
+using Minato.Cri.Network;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
 using Minato.Engine;
@@ -56,6 +57,10 @@ internal static class DaemonHost
             await app.Services.GetRequiredService<ContainerService>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodContainers>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
+
+            // The kubelet does not send its pod CIDRs again after a runtime restart: bring the rendered CNI config back
+            // if it went missing or the template changed (an unchanged file is not touched).
+            app.Services.GetRequiredService<PodNetworkConfig>().RenderStored();
             await app.StartAsync(cancellationToken);
             SocketFile.Restrict(config.SocketPath);
             await File.WriteAllTextAsync(PidFile(config), $"{Environment.ProcessId}\n", cancellationToken);
@@ -105,6 +110,11 @@ internal static class DaemonHost
             .AddSingleton(new HostFacts(CgroupModeDetector.DetectSelf()))
             .AddSingleton(new CniConfigDirectory(config.Cni))
             .AddSingleton(new RuntimeReadiness(handler))
+            .AddSingleton(services => PodNetworkConfig.Load(
+                store,
+                services.GetRequiredService<CniConfigDirectory>(),
+                config.CniConfigTemplate,
+                services.GetRequiredService<ILoggerFactory>().CreateLogger<PodNetworkConfig>()))
             .AddSingleton(SandboxStore.Load(store))
             .AddSingleton<INamespaces, LinuxNamespaces>()
             .AddSingleton<IMounts, LinuxMounts>()

@@ -222,6 +222,36 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_CniConfigTemplate_AppliedWhenAbsoluteAndParsable()
+    {
+        var template = _dir.Write("cni.template", "{\"name\": \"n\", \"subnet\": \"{{.PodCIDR}}\"}");
+        var file = _dir.Write("minato.toml", $"cni_config_template = \"{template}\"\n");
+
+        Assert.Equal(template, ConfigLoader.Load(file, new ConfigOverrides()).CniConfigTemplate);
+        Assert.Equal("", new MinatoConfig().CniConfigTemplate);
+        Assert.Contains("\n# cni_config_template = \"/etc/minato/cni-conf.template\"\n", ConfigLoader.RenderDefault(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("relative.template", null, "must be an absolute path")]
+    [InlineData("{dir}/absent.template", null, "cannot read CNI config template")]
+    [InlineData("{dir}/bad.template", "{{.PodCIDR | printf \"%s\"}}", "bad.template:1: {{.PodCIDR | printf \"%s\"}} is not supported")]
+    public void Load_CniConfigTemplateUnusable_StopsNamingTheKeyAndProblem(string path, string? content, string problem)
+    {
+        if (content is not null)
+        {
+            _dir.Write("bad.template", content);
+        }
+
+        var file = _dir.Write("minato.toml", $"cni_config_template = '{path.Replace("{dir}", _dir.Path, StringComparison.Ordinal)}'\n");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, new ConfigOverrides()));
+
+        Assert.Contains($"{file}: key 'cni_config_template'", e.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ConfigJson_EffectiveConfig_UsesTomlKeyNames()
     {
         var json = System.Text.Json.JsonDocument.Parse(ConfigJson.Write(new MinatoConfig { Root = "/r" })).RootElement;

@@ -5,7 +5,7 @@ using Minato.Cri.Runtime;
 
 namespace Minato.Daemon.CriAdapters;
 
-/// <summary>Status: the RuntimeReady and NetworkReady conditions, each handler's features, and with verbose the daemon's configuration, network and runtime.</summary>
+/// <summary>Status: the RuntimeReady and NetworkReady conditions, each handler's features, and with verbose the daemon's configuration, network, pod CIDRs and runtime.</summary>
 internal sealed partial class RuntimeServiceAdapter
 {
     public override Task<StatusResponse> Status(StatusRequest request, ServerCallContext context)
@@ -23,6 +23,7 @@ internal sealed partial class RuntimeServiceAdapter
         {
             response.Info.Add("config", ConfigJson.Write(config));
             response.Info.Add("network", RuntimeVerboseInfo.Network(probe));
+            response.Info.Add("podNetwork", RuntimeVerboseInfo.PodNetwork(podNetwork));
             response.Info.Add("runtime", RuntimeVerboseInfo.Runtime(ProductVersion.Value, host.CgroupMode, config.RuntimeHandlers));
         }
 

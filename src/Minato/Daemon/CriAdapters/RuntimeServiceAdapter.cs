@@ -4,6 +4,7 @@ using Minato.Configuration;
 using Minato.Cri.Api.V1;
 using Minato.Cri.Containers;
 using Minato.Cri.Events;
+using Minato.Cri.Network;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
 using Minato.Engine.Linux.Cgroups;
@@ -15,13 +16,14 @@ namespace Minato.Daemon.CriAdapters;
 /// <summary>CRI RuntimeService: a thin translation between protobuf messages and the core.</summary>
 /// <remarks>
 /// One file per RPC, named after it (<c>RuntimeService.CreateContainer.cs</c>, ...): check the request, apply the CRI's
-/// rule, delegate, answer; the <c>*Mapper</c> classes beside them shape the messages. RPCs not overridden in any part
-/// answer UNIMPLEMENTED (see <see cref="CallInterceptor"/>).
+/// rule, delegate, answer; the <c>*Mapper</c> classes beside them shape the messages. An RPC not overridden in any part
+/// would answer UNIMPLEMENTED (see <see cref="CallInterceptor"/>); every RPC of the 1.36 proto is overridden.
 /// </remarks>
 internal sealed partial class RuntimeServiceAdapter(
     MinatoConfig config,
     CniConfigDirectory cni,
     RuntimeReadiness readiness,
+    PodNetworkConfig podNetwork,
     HostFacts host,
     PodSandboxes pods,
     PodContainers containers,
