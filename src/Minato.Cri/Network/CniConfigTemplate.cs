@@ -104,6 +104,26 @@ public sealed partial class CniConfigTemplate
         return bytes;
     }
 
+    /// <summary>
+    /// Renders for an IPv4, an IPv6 and a dual-stack node (documentation ranges), so a template whose output is not a
+    /// network list is found when the configuration is loaded, not at the kubelet's first call.
+    /// </summary>
+    /// <exception cref="FormatException">One of the renderings is not a network list; the message names the CIDRs used.</exception>
+    public void Check()
+    {
+        foreach (var sample in new[] { "192.0.2.0/24", "2001:db8::/64", "192.0.2.0/24,2001:db8::/64" })
+        {
+            try
+            {
+                Render(PodCidr.ParseList(sample));
+            }
+            catch (FormatException e)
+            {
+                throw new FormatException($"{e.Message} (checked with pod CIDRs {sample})", e);
+            }
+        }
+    }
+
     private static void Write(IReadOnlyList<Node> nodes, Data data, Element? element, StringBuilder output)
     {
         foreach (var node in nodes)

@@ -139,11 +139,11 @@ public static class ConfigLoader
         {
             RequireAbsolute(where, "cni_config_template", config.CniConfigTemplate);
 
-            // Parsed here so that a template Minato cannot render stops start-up (and `minato config check`), not the
-            // kubelet's first UpdateRuntimeConfig; it is read again at each render, so later edits take effect.
+            // Parsed and test-rendered here so that a template Minato cannot render stops start-up (and `minato config
+            // check`), not the kubelet's first UpdateRuntimeConfig; it is read again at each render, so later edits apply.
             try
             {
-                Cri.Network.CniConfigTemplate.Load(config.CniConfigTemplate);
+                Cri.Network.CniConfigTemplate.Load(config.CniConfigTemplate).Check();
             }
             catch (FormatException e)
             {

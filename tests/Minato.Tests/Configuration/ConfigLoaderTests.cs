@@ -224,7 +224,7 @@ public sealed class ConfigLoaderTests : IDisposable
     [Fact]
     public void Load_CniConfigTemplate_AppliedWhenAbsoluteAndParsable()
     {
-        var template = _dir.Write("cni.template", "{\"name\": \"n\", \"subnet\": \"{{.PodCIDR}}\"}");
+        var template = _dir.Write("cni.template", "{\"cniVersion\": \"1.0.0\", \"name\": \"n\", \"plugins\": [{\"type\": \"bridge\", \"subnet\": \"{{.PodCIDR}}\"}]}");
         var file = _dir.Write("minato.toml", $"cni_config_template = \"{template}\"\n");
 
         Assert.Equal(template, ConfigLoader.Load(file, new ConfigOverrides()).CniConfigTemplate);
@@ -236,6 +236,9 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("relative.template", null, "must be an absolute path")]
     [InlineData("{dir}/absent.template", null, "cannot read CNI config template")]
     [InlineData("{dir}/bad.template", "{{.PodCIDR | printf \"%s\"}}", "bad.template:1: {{.PodCIDR | printf \"%s\"}} is not supported")]
+    [InlineData("{dir}/bad.template", "{\"name\": {{.PodCIDR}}}", "does not render to a CNI network list: invalid JSON")]
+    [InlineData("{dir}/bad.template", "{\"name\": \"n\", \"cniVersion\": \"1.0.0\", \"plugins\": [{\"type\": \"bridge\", \"r\": [{{range .PodCIDRRanges}}\"{{.}}\"{{end}}]}]}",
+        "(checked with pod CIDRs 192.0.2.0/24,2001:db8::/64)")]
     public void Load_CniConfigTemplateUnusable_StopsNamingTheKeyAndProblem(string path, string? content, string problem)
     {
         if (content is not null)
