@@ -69,6 +69,9 @@ public sealed record ContainerRecord
     /// <summary>Its memory cgroup directory, read once created; where the kernel counts OOM kills (empty when unknown).</summary>
     public string MemoryCgroup { get; init; } = string.Empty;
 
+    /// <summary>Images shown read-only inside it, with the host mounts of their overlays (removal and recovery read these).</summary>
+    public IReadOnlyList<ContainerImageMount> ImageMounts { get; init; } = [];
+
     /// <summary>Its stdio is a terminal.</summary>
     public bool Tty { get; init; }
 
