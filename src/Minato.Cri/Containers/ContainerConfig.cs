@@ -31,12 +31,24 @@ public sealed record ContainerMount(
     bool SelinuxRelabel = false,
     MountPropagation Propagation = MountPropagation.Private)
 {
+    private readonly string _image = string.Empty;
+    private readonly string _imageSubPath = string.Empty;
+
     /// <summary>For an image volume (CRI <c>Mount.image</c>, KEP-4639): the image reference or id, resolved like the
-    /// container's own image; shown read-only and noexec. Empty for a host bind mount.</summary>
-    public string Image { get; init; } = string.Empty;
+    /// container's own image; shown read-only and noexec. Empty for a host bind mount (never null: records stored
+    /// before image volumes existed read as empty).</summary>
+    public string Image
+    {
+        get => _image;
+        init => _image = value ?? string.Empty;
+    }
 
     /// <summary>For an image volume: the directory or file inside the image to show instead of its root.</summary>
-    public string ImageSubPath { get; init; } = string.Empty;
+    public string ImageSubPath
+    {
+        get => _imageSubPath;
+        init => _imageSubPath = value ?? string.Empty;
+    }
 }
 
 /// <summary>A host device made available in the container, with cgroup permissions such as <c>rwm</c>.</summary>
