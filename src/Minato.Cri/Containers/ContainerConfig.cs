@@ -18,9 +18,9 @@ public enum MountPropagation
     Bidirectional,
 }
 
-/// <summary>A CRI bind mount from the host into the container.</summary>
+/// <summary>A CRI bind mount from the host into the container, or an image volume (<see cref="Image"/> set).</summary>
 /// <param name="ContainerPath">Where the mount appears in the container.</param>
-/// <param name="HostPath">The host file or directory bound there.</param>
+/// <param name="HostPath">The host file or directory bound there; empty for an image volume (the engine chooses it).</param>
 /// <param name="Readonly">Mounted read-only.</param>
 /// <param name="SelinuxRelabel">Passed through for SELinux hosts (see <see cref="ContainerSpec.RelabelPaths"/>).</param>
 /// <param name="Propagation">Mount propagation between host and container.</param>
@@ -29,7 +29,27 @@ public sealed record ContainerMount(
     string HostPath,
     bool Readonly = false,
     bool SelinuxRelabel = false,
-    MountPropagation Propagation = MountPropagation.Private);
+    MountPropagation Propagation = MountPropagation.Private)
+{
+    private readonly string _image = string.Empty;
+    private readonly string _imageSubPath = string.Empty;
+
+    /// <summary>For an image volume (CRI <c>Mount.image</c>, KEP-4639): the image reference or id, resolved like the
+    /// container's own image; shown read-only and noexec. Empty for a host bind mount (never null: records stored
+    /// before image volumes existed read as empty).</summary>
+    public string Image
+    {
+        get => _image;
+        init => _image = value ?? string.Empty;
+    }
+
+    /// <summary>For an image volume: the directory or file inside the image to show instead of its root.</summary>
+    public string ImageSubPath
+    {
+        get => _imageSubPath;
+        init => _imageSubPath = value ?? string.Empty;
+    }
+}
 
 /// <summary>A host device made available in the container, with cgroup permissions such as <c>rwm</c>.</summary>
 public sealed record ContainerDevice(string ContainerPath, string HostPath, string Permissions);

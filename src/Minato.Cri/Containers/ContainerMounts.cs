@@ -16,10 +16,14 @@ public sealed record ContainerMountPlan(
     IReadOnlyList<string> Volumes,
     IReadOnlyList<string> RelabelPaths);
 
-/// <summary>Builds <see cref="ContainerMountPlan"/>; a CRI mount at a standard destination replaces the standard one.</summary>
+/// <summary>Builds <see cref="ContainerMountPlan"/>; a CRI mount at a standard destination replaces the standard one. An
+/// image volume arrives with the host path of the engine's overlay already filled in.</summary>
 public static class ContainerMounts
 {
     private static readonly string[] KernelOptions = ["nosuid", "noexec", "nodev"];
+
+    /// <summary>KEP-4639: an image volume is read-only and its files are never executed.</summary>
+    private static readonly string[] ImageVolumeOptions = ["ro", "nosuid", "nodev", "noexec"];
 
     public static ContainerMountPlan Build(ContainerConfig config, PodSandbox sandbox, ImageRuntimeConfig image)
     {
@@ -55,8 +59,12 @@ public static class ContainerMounts
                 _ => ("rprivate", null),
             };
             propagation = propagation == "rshared" ? propagation : needs ?? propagation;
-            byDestination[destination] = Bind(destination, source, mode, mount.Readonly ? "ro" : "rw");
-            if (mount.SelinuxRelabel)
+            byDestination[destination] = mount.Image.Length > 0
+                ? new SpecMount { Destination = destination, Type = "bind", Source = source, Options = ["rbind", mode, .. ImageVolumeOptions] }
+                : Bind(destination, source, mode, mount.Readonly ? "ro" : "rw");
+
+            // An image volume is the engine's read-only overlay of shared snapshots: never relabelled.
+            if (mount.SelinuxRelabel && mount.Image.Length == 0)
             {
                 relabel.Add(source);
             }

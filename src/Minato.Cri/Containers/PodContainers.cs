@@ -59,6 +59,11 @@ public sealed class PodContainers : IPodContainers
 
         // The same resolver as ImageStatus and RemoveImage, so an image pulled as gcr.io/x/y is found as gcr.io/x/y.
         var image = _images.Resolve(config.Image.Image) ?? throw new NotFoundException($"image {config.Image.Image} not found: pull it first");
+
+        // KEP-4639: an image volume's image is resolved like the container's; the kubelet pulls it first.
+        var volumes = config.Mounts.Where(m => m.Image.Length > 0).Select(m => new ImageVolume(
+            _images.Resolve(m.Image) ?? throw new NotFoundException($"image {m.Image} of mount {m.ContainerPath} not found: pull it first"),
+            m.ImageSubPath)).ToList();
         var id = ContainerService.NewId();
         var entry = new CriContainer { Id = id, PodId = pod.Id, Config = config };
         using var reservation = _names.Reserve(entry.NameKey, id);
@@ -66,7 +71,10 @@ public sealed class PodContainers : IPodContainers
         try
         {
             var description = new ContainerDescription(id, Owner, config.Metadata.Name, image, pod.RuntimeHandler, config.FullLogPath,
-                config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod));
+                config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod))
+            {
+                ImageVolumes = volumes,
+            };
             return new PodContainer(entry, await _engine.CreateAsync(description, cancellationToken));
         }
         catch when (_engine.Recorded(id) is null)
@@ -210,6 +218,12 @@ public sealed class PodContainers : IPodContainers
 
     private PreparedSpec Spec(ContainerRootfs rootfs, ContainerConfig config, PodSandbox pod)
     {
+        // Image volumes are bound from the host paths the engine mounted, handed over in request order.
+        var next = 0;
+        config = config with
+        {
+            Mounts = config.Mounts.Select(m => m.Image.Length > 0 ? m with { HostPath = rootfs.ImageVolumes[next++] } : m).ToList(),
+        };
         var spec = _specs.Build(new ContainerSpecRequest(rootfs.ContainerId, config, pod, rootfs.Image, rootfs.Path));
         return new PreparedSpec(spec.Spec, spec.RootfsDirectories, spec.StopSignal);
     }

@@ -25,13 +25,22 @@ public sealed record ContainerDescription(
     bool Tty,
     bool Stdin,
     bool StdinOnce,
-    Func<ContainerRootfs, PreparedSpec> Spec);
+    Func<ContainerRootfs, PreparedSpec> Spec)
+{
+    /// <summary>Images to show read-only inside the container; the spec builder gets their host paths in this order.</summary>
+    public IReadOnlyList<ImageVolume> ImageVolumes { get; init; } = [];
+}
 
 /// <summary>A container's mounted rootfs and its image's runtime config, for the spec builder.</summary>
 /// <param name="ContainerId">The container's id.</param>
 /// <param name="Path">The host path of the mounted rootfs.</param>
 /// <param name="Image">The image's runtime config (entrypoint, env, user, volumes, ...).</param>
-public sealed record ContainerRootfs(string ContainerId, string Path, ImageRuntimeConfig Image);
+public sealed record ContainerRootfs(string ContainerId, string Path, ImageRuntimeConfig Image)
+{
+    /// <summary>For each of the description's <see cref="ContainerDescription.ImageVolumes"/>, in order: the host path to
+    /// bind (read-only, <c>nosuid,nodev,noexec</c>) at the container path the front door chose.</summary>
+    public IReadOnlyList<string> ImageVolumes { get; init; } = [];
+}
 
 /// <summary>A built runtime spec and what the engine must do around it.</summary>
 /// <param name="Spec">Written to <c>&lt;bundle&gt;/config.json</c>.</param>

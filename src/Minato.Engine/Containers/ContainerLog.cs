@@ -34,4 +34,10 @@ internal static partial class ContainerLog
 
     [LoggerMessage(320, LogLevel.Information, "container {ContainerId} checkpointed to {Location}")]
     public static partial void Checkpointed(ILogger logger, string containerId, string location);
+
+    [LoggerMessage(330, LogLevel.Information, "container {ContainerId}: image volume of {ImageId} remounted at {MountPoint}")]
+    public static partial void ImageVolumeRemounted(ILogger logger, string containerId, string imageId, string mountPoint);
+
+    [LoggerMessage(331, LogLevel.Error, "container {ContainerId}: image volume of {ImageId} could not be remounted at {MountPoint}")]
+    public static partial void ImageVolumeRemountFailed(ILogger logger, string containerId, string imageId, string mountPoint, Exception exception);
 }

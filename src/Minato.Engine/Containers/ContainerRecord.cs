@@ -21,6 +21,8 @@ public enum ContainerPhase
 /// <summary>A container as the engine keeps it: its state and the host resources it holds, nothing of any front door.</summary>
 public sealed record ContainerRecord
 {
+    private readonly IReadOnlyList<ContainerImageMount> _imageMounts = [];
+
     public required string Id { get; init; }
 
     /// <summary>The front door that made it (<c>cri</c>, <c>docker</c>); each lists only its own.</summary>
@@ -68,6 +70,14 @@ public sealed record ContainerRecord
 
     /// <summary>Its memory cgroup directory, read once created; where the kernel counts OOM kills (empty when unknown).</summary>
     public string MemoryCgroup { get; init; } = string.Empty;
+
+    /// <summary>Images shown read-only inside it, with the host mounts of their overlays (removal and recovery read these).</summary>
+    /// <remarks>Never null: records stored before image volumes existed have none, and the JSON reader sets null then.</remarks>
+    public IReadOnlyList<ContainerImageMount> ImageMounts
+    {
+        get => _imageMounts;
+        init => _imageMounts = value ?? [];
+    }
 
     /// <summary>Its stdio is a terminal.</summary>
     public bool Tty { get; init; }

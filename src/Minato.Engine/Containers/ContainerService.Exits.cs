@@ -37,9 +37,13 @@ public sealed partial class ContainerService
             {
                 await RollBackAsync(record.Id, new InvalidOperationException("the daemon stopped while it was being created"));
             }
-            else if (Reconcile(record) is { IsLive: true } live && !monitor.IsAlive(live.BundleDirectory))
+            else
             {
-                await MarkMonitorLostAsync(live, cancellationToken);
+                RemountImageVolumes(record);
+                if (Reconcile(record) is { IsLive: true } live && !monitor.IsAlive(live.BundleDirectory))
+                {
+                    await MarkMonitorLostAsync(live, cancellationToken);
+                }
             }
         }
     }

@@ -179,6 +179,7 @@ public sealed partial class ContainerService
             }
         }
 
+        UnmountImageVolumes(record);
         mounts.Unmount(record.RootfsPath);
         DeleteDirectory(record.BundleDirectory);
         DeleteDirectory(record.LayerDirectory);

@@ -78,9 +78,9 @@ public sealed partial class ContainerService(
     /// state lock and must not fold in exits themselves.</summary>
     public ContainerRecord? Recorded(string id) => store.Get(id);
 
-    /// <summary>Ids of the containers whose rootfs stacks this image's layers.</summary>
+    /// <summary>Ids of the containers whose rootfs stacks this image's layers or that show it as an image volume.</summary>
     public IReadOnlyList<string> ContainersUsing(string imageId) =>
-        store.All.Where(c => c.ImageId == imageId).Select(c => c.Id).ToList();
+        store.All.Where(c => c.ImageId == imageId || c.ImageMounts.Any(m => m.ImageId == imageId)).Select(c => c.Id).ToList();
 
     private ContainerRecord Plan(ContainerDescription description)
     {
@@ -100,6 +100,7 @@ public sealed partial class ContainerService(
             Tty = description.Tty,
             Stdin = description.Stdin,
             StdinOnce = description.StdinOnce,
+            ImageMounts = PlanImageMounts(bundle, description.ImageVolumes),
         };
     }
 
@@ -107,12 +108,11 @@ public sealed partial class ContainerService(
     {
         Directory.CreateDirectory(record.BundleDirectory);
 
-        // overlayfs lists lower dirs top first; the image lists its layers bottom first.
         var image = description.Image;
-        var lowers = image.Layers.Reverse().Select(l => images.Snapshots.PathOf(l.Snapshot)).ToList();
-        mounts.MountOverlay(record.RootfsPath, lowers, Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"));
+        mounts.MountOverlay(record.RootfsPath, LowerDirectories(image), Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"));
+        var volumeSources = MountImageVolumes(record, description.ImageVolumes);
         var imageConfig = await ReadImageConfigAsync(image, cancellationToken);
-        var spec = description.Spec(new ContainerRootfs(record.Id, record.RootfsPath, imageConfig));
+        var spec = description.Spec(new ContainerRootfs(record.Id, record.RootfsPath, imageConfig) { ImageVolumes = volumeSources });
         await File.WriteAllBytesAsync(Path.Combine(record.BundleDirectory, "config.json"), JsonSerializer.SerializeToUtf8Bytes(spec.Spec, RuntimeSpecJsonContext.Default.RuntimeSpec), cancellationToken);
         RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories);
         Directory.CreateDirectory(Path.GetDirectoryName(record.LogPath)!);

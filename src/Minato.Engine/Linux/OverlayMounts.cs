@@ -12,6 +12,10 @@ public interface IOverlayMounts
     /// <summary>Mounts an overlay at <paramref name="target"/>: <paramref name="lowerDirectories"/> top layer first.</summary>
     void MountOverlay(string target, IReadOnlyList<string> lowerDirectories, string upperDirectory, string workDirectory);
 
+    /// <summary>Mounts a read-only overlay (no upper dir; <c>ro,nosuid,nodev,noexec</c>) of <paramref name="lowerDirectories"/>,
+    /// top layer first, at <paramref name="target"/>: an image's layers shown as they are, with nothing copied.</summary>
+    void MountReadOnlyOverlay(string target, IReadOnlyList<string> lowerDirectories);
+
     /// <summary>Detaches whatever is mounted at <paramref name="target"/>; succeeds when nothing is.</summary>
     void Unmount(string target);
 
@@ -27,27 +31,56 @@ public sealed class LinuxOverlayMounts : IOverlayMounts
 
     public void MountOverlay(string target, IReadOnlyList<string> lowerDirectories, string upperDirectory, string workDirectory)
     {
-        if (lowerDirectories.Count == 0 || lowerDirectories.Any(d => d.Contains(',', StringComparison.Ordinal) || d.Contains(':', StringComparison.Ordinal)))
-        {
-            throw new ArgumentException("overlay lower directories must be given and free of ',' and ':'", nameof(lowerDirectories));
-        }
-
+        CheckLowers(lowerDirectories);
         Directory.CreateDirectory(target);
         Directory.CreateDirectory(upperDirectory);
         Directory.CreateDirectory(workDirectory);
 
         // index=off: the upper dir outlives the mount across restarts, and a re-mount must not trip on a stale index.
         var rest = $",upperdir={upperDirectory},workdir={workDirectory},index=off";
+        var links = Path.Combine(Path.GetDirectoryName(workDirectory) ?? workDirectory, "lower");
+        Mount(target, lowerDirectories, rest, MsNoDev, links);
+    }
+
+    public void MountReadOnlyOverlay(string target, IReadOnlyList<string> lowerDirectories)
+    {
+        CheckLowers(lowerDirectories);
+        Directory.CreateDirectory(target);
+
+        // Without an upper dir overlayfs wants two lower dirs at least: a one-layer image gets an empty one below it.
+        var lowers = lowerDirectories;
+        if (lowers.Count < 2)
+        {
+            var empty = target + ".empty";
+            Directory.CreateDirectory(empty);
+            lowers = [.. lowers, empty];
+        }
+
+        Mount(target, lowers, string.Empty, MsRdOnly | MsNoSuid | MsNoDev | MsNoExec, target + ".lower");
+    }
+
+    private static void CheckLowers(IReadOnlyList<string> lowerDirectories)
+    {
+        if (lowerDirectories.Count == 0 || lowerDirectories.Any(d => d.Contains(',', StringComparison.Ordinal) || d.Contains(':', StringComparison.Ordinal)))
+        {
+            throw new ArgumentException("overlay lower directories must be given and free of ',' and ':'", nameof(lowerDirectories));
+        }
+    }
+
+    /// <summary>Mounts overlayfs at <paramref name="target"/> with mount <paramref name="flags"/> over
+    /// <paramref name="lowerDirectories"/>; <paramref name="rest"/> holds the options after <c>lowerdir=</c> (each after a
+    /// comma), and <paramref name="links"/> the short positional links when the full paths overflow the mount data.</summary>
+    private static void Mount(string target, IReadOnlyList<string> lowerDirectories, string rest, ulong flags, string links)
+    {
         var data = $"lowerdir={string.Join(':', lowerDirectories)}{rest}";
         if (Encoding.UTF8.GetByteCount(data) < MountDataLimit)
         {
-            Mount(target, data);
+            Mount(target, data, flags);
             return;
         }
 
         // The kernel takes one page of mount options: about 40 layers at full snapshot paths. Short symlinks named
         // by position, resolved relative to a thread-private working directory, make that several hundred.
-        var links = Path.Combine(Path.GetDirectoryName(workDirectory) ?? workDirectory, "lower");
         if (Directory.Exists(links))
         {
             Directory.Delete(links, recursive: true);
@@ -78,14 +111,14 @@ public sealed class LinuxOverlayMounts : IOverlayMounts
                 throw SyscallException.FromLastError("chdir", links);
             }
 
-            Mount(target, shortData);
+            Mount(target, shortData, flags);
             return true;
         }).GetAwaiter().GetResult();
     }
 
-    private static void Mount(string target, string data)
+    private static void Mount(string target, string data, ulong flags)
     {
-        if (NamespaceCalls.Mount("overlay", target, "overlay", MsNoDev, data) != 0)
+        if (NamespaceCalls.Mount("overlay", target, "overlay", flags, data) != 0)
         {
             throw SyscallException.FromLastError("mount(overlay)", target);
         }

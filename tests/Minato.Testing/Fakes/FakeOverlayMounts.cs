@@ -26,7 +26,68 @@ public sealed class FakeOverlayMounts : IOverlayMounts
         Mounted[target] = lowerDirectories;
     }
 
-    public void Unmount(string target) => Mounted.TryRemove(target, out _);
+    /// <summary>Read-only overlays: the lower directories' files are copied into the target (bottom layer first, symlinks
+    /// kept as symlinks) so code that reads the merged view sees what the kernel would show; unmounting empties it.</summary>
+    public void MountReadOnlyOverlay(string target, IReadOnlyList<string> lowerDirectories)
+    {
+        if (FailNext is { } failure)
+        {
+            FailNext = null;
+            throw failure;
+        }
+
+        Directory.CreateDirectory(target);
+        foreach (var lower in lowerDirectories.Reverse())
+        {
+            Copy(new DirectoryInfo(lower), target);
+        }
+
+        Mounted[target] = lowerDirectories;
+        ReadOnly[target] = true;
+    }
+
+    /// <summary>Targets mounted with <see cref="MountReadOnlyOverlay"/>.</summary>
+    public ConcurrentDictionary<string, bool> ReadOnly { get; } = new();
+
+    public void Unmount(string target)
+    {
+        Mounted.TryRemove(target, out _);
+        if (ReadOnly.TryRemove(target, out _) && Directory.Exists(target))
+        {
+            foreach (var entry in new DirectoryInfo(target).EnumerateFileSystemInfos())
+            {
+                if (entry is DirectoryInfo { LinkTarget: null } directory)
+                {
+                    directory.Delete(recursive: true);
+                }
+                else
+                {
+                    entry.Delete();
+                }
+            }
+        }
+    }
+
+    private static void Copy(DirectoryInfo source, string destination)
+    {
+        foreach (var entry in source.EnumerateFileSystemInfos())
+        {
+            var to = Path.Combine(destination, entry.Name);
+            if (entry.LinkTarget is { } link)
+            {
+                File.CreateSymbolicLink(to, link);
+            }
+            else if (entry is DirectoryInfo directory)
+            {
+                Directory.CreateDirectory(to);
+                Copy(directory, to);
+            }
+            else
+            {
+                File.Copy(entry.FullName, to, overwrite: true);
+            }
+        }
+    }
 
     public bool IsMounted(string target) => Mounted.ContainsKey(target);
 }

@@ -57,6 +57,24 @@ public static class TestImageRecipes
         return await image.BuildAsync(dir, cancellationToken: ct);
     });
 
+    /// <summary>An image to mount as an image volume: busybox (an executable to try under noexec), then a layer with
+    /// <c>share/doc/README</c>, <c>share/old</c>, a symlink inside (<c>docs</c>) and two that lead out (<c>escape</c>,
+    /// relative; <c>abs</c>, absolute), then one that whites out <c>share/old</c>.</summary>
+    public static TestImageRecipe ImageVolumeData { get; } = new("image-volume-data", $"image-volume-data {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+    {
+        var image = new TestImageBuilder { Config = BusyboxRootfs.Config };
+        image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct))
+            .Layer(LayerCompression.Gzip, l => l
+                .Directory("share").Directory("share/doc")
+                .File("share/doc/README", "from the data image\n")
+                .File("share/old", "whited out above\n")
+                .Symlink("docs", "share/doc")
+                .Symlink("escape", "../../../../../../etc")
+                .Symlink("abs", "/etc"), "ADD data")
+            .Layer(LayerCompression.Gzip, l => l.Whiteout("share/old"), "RUN rm share/old");
+        return await image.BuildAsync(dir, cancellationToken: ct);
+    });
+
     /// <summary>Busybox plus the layers of <see cref="MultilayerImage"/>; its config sets every runtime field.</summary>
     public static TestImageRecipe Multilayer { get; } = new("multilayer", $"multilayer {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
     {

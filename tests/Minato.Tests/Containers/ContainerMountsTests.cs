@@ -71,6 +71,22 @@ public sealed class ContainerMountsTests : IDisposable
     }
 
     [Fact]
+    public void Build_ImageVolume_ReadOnlyNoexecBindOfTheEngineSourceNeverRelabelled()
+    {
+        var source = "/run/minato/containers/c1/image-mounts/0/share";
+        var config = SpecFixture.Config() with
+        {
+            Mounts = [new("/models", source, Readonly: false, SelinuxRelabel: true) { Image = "registry.test/models:1", ImageSubPath = "share" }],
+        };
+
+        var mount = Build(config).Mounts.Single(m => m.Destination == "/models");
+
+        Assert.Equal(("bind", source), (mount.Type, mount.Source));
+        Assert.Equal(["rbind", "rprivate", "ro", "nosuid", "nodev", "noexec"], mount.Options);
+        Assert.Empty(Build(config).RelabelPaths);
+    }
+
+    [Fact]
     public void Build_OnlySlaveMount_RootfsRslave()
     {
         var plan = Build(SpecFixture.Config() with { Mounts = [new("/d", "/h", Propagation: MountPropagation.HostToContainer)] });

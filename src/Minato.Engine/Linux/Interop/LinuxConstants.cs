@@ -24,6 +24,7 @@ internal static class LinuxConstants
 
     public const ulong ResolveNoXdev = 0x01;
     public const ulong ResolveNoMagicLinks = 0x02;
+    public const ulong ResolveBeneath = 0x08;
     public const ulong ResolveInRoot = 0x10;
 
     public const uint SIfMt = 0xF000;

@@ -14,6 +14,7 @@ internal static unsafe partial class NamespaceCalls
     public const int CloneNewPid = 0x20000000;
     public const int CloneNewNet = 0x40000000;
 
+    public const ulong MsRdOnly = 0x1;
     public const ulong MsNoSuid = 0x2;
     public const ulong MsNoDev = 0x4;
     public const ulong MsNoExec = 0x8;

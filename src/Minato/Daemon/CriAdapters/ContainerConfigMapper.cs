@@ -94,10 +94,22 @@ internal static class ContainerConfigMapper
 
     private static Cri.Containers.ContainerMount ToCore(Mount m)
     {
-        // Image volumes (CRI 1.31+) and id-mapped mounts need support this runtime does not have yet: refuse, never ignore.
-        if (m.Image is { Image.Length: > 0 } || m.UidMappings.Count > 0 || m.GidMappings.Count > 0 || m.RecursiveReadOnly)
+        // Id-mapped mounts need support this runtime does not have yet: refuse, never ignore.
+        if (m.UidMappings.Count > 0 || m.GidMappings.Count > 0 || m.RecursiveReadOnly)
         {
-            throw new InvalidInputException($"mount {m.ContainerPath}: image mounts, id-mapped mounts and recursive_read_only are not supported");
+            throw new InvalidInputException($"mount {m.ContainerPath}: id-mapped mounts and recursive_read_only are not supported");
+        }
+
+        // Image volumes (CRI 1.31+, KEP-4639): the image names the source; a host path as well would be ambiguous.
+        var image = m.Image is { Image.Length: > 0 } spec ? spec.Image : string.Empty;
+        if (image.Length > 0 && m.HostPath.Length > 0)
+        {
+            throw new InvalidInputException($"mount {m.ContainerPath}: host_path and image are mutually exclusive");
+        }
+
+        if (image.Length == 0 && m.ImageSubPath.Length > 0)
+        {
+            throw new InvalidInputException($"mount {m.ContainerPath}: image_sub_path needs image");
         }
 
         return new(m.ContainerPath, m.HostPath, m.Readonly, m.SelinuxRelabel, m.Propagation switch
@@ -106,6 +118,10 @@ internal static class ContainerConfigMapper
             MountPropagation.PropagationHostToContainer => Cri.Containers.MountPropagation.HostToContainer,
             MountPropagation.PropagationBidirectional => Cri.Containers.MountPropagation.Bidirectional,
             _ => throw new InvalidInputException($"mount {m.ContainerPath}: unknown propagation {(int)m.Propagation}"),
-        });
+        })
+        {
+            Image = image,
+            ImageSubPath = m.ImageSubPath,
+        };
     }
 }

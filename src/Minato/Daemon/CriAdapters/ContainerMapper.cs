@@ -58,6 +58,8 @@ internal static class ContainerMapper
                 Cri.Containers.MountPropagation.Bidirectional => MountPropagation.PropagationBidirectional,
                 _ => MountPropagation.PropagationPrivate,
             },
+            Image = m.Image.Length > 0 ? new ImageSpec { Image = m.Image } : null,
+            ImageSubPath = m.ImageSubPath,
         }));
         return status;
     }

@@ -92,11 +92,39 @@ public sealed class ContainerConfigMapperTests
     }
 
     [Fact]
-    public void ToCore_MissingMetadataOrImageMount_Rejected()
+    public void ToCore_MissingMetadata_Rejected()
     {
         Assert.Throws<InvalidInputException>(() => ContainerConfigMapper.ToCore(new ContainerConfig { Image = new ImageSpec() }, null));
+    }
+
+    [Fact]
+    public void ToCore_ImageMount_ImageAndSubPathCarried()
+    {
         var proto = Proto();
-        proto.Mounts.Add(new Mount { ContainerPath = "/img", Image = new ImageSpec { Image = "x" } });
-        Assert.Throws<InvalidInputException>(() => ContainerConfigMapper.ToCore(proto, null));
+        proto.Mounts.Add(new Mount { ContainerPath = "/img", Image = new ImageSpec { Image = "registry.test/data:1" }, ImageSubPath = "share/doc" });
+
+        var mount = ContainerConfigMapper.ToCore(proto, null).Mounts[^1];
+
+        Assert.Equal(("/img", "", "registry.test/data:1", "share/doc"), (mount.ContainerPath, mount.HostPath, mount.Image, mount.ImageSubPath));
+    }
+
+    [Fact]
+    public void ToCore_ImageMountWithHostPath_RejectedNamingBothFields()
+    {
+        var proto = Proto();
+        proto.Mounts.Add(new Mount { ContainerPath = "/img", HostPath = "/etc", Image = new ImageSpec { Image = "x" } });
+
+        var error = Assert.Throws<InvalidInputException>(() => ContainerConfigMapper.ToCore(proto, null));
+        Assert.Contains("host_path and image", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ToCore_SubPathWithoutImage_Rejected()
+    {
+        var proto = Proto();
+        proto.Mounts.Add(new Mount { ContainerPath = "/img", HostPath = "/srv", ImageSubPath = "x" });
+
+        var error = Assert.Throws<InvalidInputException>(() => ContainerConfigMapper.ToCore(proto, null));
+        Assert.Contains("image_sub_path", error.Message, StringComparison.Ordinal);
     }
 }

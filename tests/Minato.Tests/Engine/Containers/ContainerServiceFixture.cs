@@ -33,6 +33,9 @@ internal sealed class ContainerServiceFixture : IDisposable
 
     public FakeOciRuntime Runtime { get; } = new();
 
+    /// <summary>The metadata database the services share.</summary>
+    public MetadataStore Metadata => _metadata;
+
     public FakeContainerMonitor Monitor { get; }
 
     public FakeOverlayMounts Mounts { get; } = new();
@@ -49,26 +52,36 @@ internal sealed class ContainerServiceFixture : IDisposable
     /// <summary>Records one image (one empty layer, a config with a command) in the real image store.</summary>
     public async Task<ImageRecord> AddImageAsync()
     {
-        var diffId = "sha256:" + new string('d', 64);
+        Image = await CommitImageAsync('d', "example.com/app:1", _ => { });
+        return Image;
+    }
+
+    /// <summary>Records a second image (for image volumes) whose one layer <paramref name="populate"/> fills.</summary>
+    public Task<ImageRecord> AddVolumeImageAsync(Action<string> populate) => CommitImageAsync('e', "example.com/data:1", populate);
+
+    private async Task<ImageRecord> CommitImageAsync(char digit, string name, Action<string> populate)
+    {
+        var diffId = "sha256:" + new string(digit, 64);
         var config = Encoding.UTF8.GetBytes(
             $$$"""{"architecture":"amd64","os":"linux","config":{"Cmd":["sleep","600"],"StopSignal":"SIGTERM"},"rootfs":{"type":"layers","diff_ids":["{{{diffId}}}"]}}""");
         var id = Digest.Parse("sha256:" + Convert.ToHexStringLower(SHA256.HashData(config)));
         await _images.Content.WriteAsync(id, config, CancellationToken.None);
-        var snapshot = new Snapshot(new string('d', 64), Digest.Parse(diffId), 0, 1);
-        Directory.CreateDirectory(_images.Snapshots.PathOf(snapshot.Name));
-        Image = await _images.CommitAsync(
+        var snapshot = new Snapshot(new string(digit, 64), Digest.Parse(diffId), 0, 1);
+        var layer = _images.Snapshots.PathOf(snapshot.Name);
+        Directory.CreateDirectory(layer);
+        populate(layer);
+        return await _images.CommitAsync(
             new ImageRecord
             {
                 Id = id.ToString(),
-                ManifestDigest = "sha256:" + new string('f', 64),
+                ManifestDigest = "sha256:" + new string(digit == 'd' ? 'f' : 'c', 64),
                 ManifestMediaType = "application/vnd.oci.image.manifest.v1+json",
                 Layers = [new ImageLayer(diffId, "application/vnd.oci.image.layer.v1.tar", 1, diffId, snapshot.Name)],
                 Blobs = [id.ToString()],
             },
             [snapshot],
-            ["example.com/app:1"],
+            [name],
             CancellationToken.None);
-        return Image;
     }
 
     /// <summary>A description whose spec runs the image's command; <paramref name="spec"/> replaces the builder.</summary>
