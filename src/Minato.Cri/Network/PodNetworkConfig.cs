@@ -79,8 +79,8 @@ public sealed class PodNetworkConfig
     {
         var cidrs = PodCidr.ParseList(podCidr);
 
-        // containerd: an empty value is accepted and changes nothing. The kubelet never withdraws a node's CIDRs
-        // (Kubernetes does not let them change once set), so empty means it has none to give yet.
+        // containerd: an empty value is accepted and changes nothing. Kubernetes never takes a node's pod CIDRs away
+        // (node.spec.podCIDRs cannot be cleared once set), so empty means the kubelet has none to give yet.
         if (cidrs.Count == 0)
         {
             return;
