@@ -26,9 +26,10 @@ public sealed class StreamingSoakTests
 
         Assert.Equal(0, server.Core.Active);
         // A leak per session would add thousands over 3,000 sessions; the margin absorbs what earlier tests' sockets,
-        // timers and finalizers open or close meanwhile (CI once saw +20 with no session leaking).
+        // timers and finalizers open or close meanwhile (CI once saw +20 descriptors with no session leaking).
         Assert.True(fdsAfter - fds < Cycles / 10, $"descriptors {fds} -> {fdsAfter}");
-        Assert.True(threadsAfter - threads < 10, $"threads {threads} -> {threadsAfter}");
+        // The thread pool grows and shrinks with the load of the other test processes; a leaked thread per session would not.
+        Assert.True(threadsAfter - threads < Cycles / 20, $"threads {threads} -> {threadsAfter}");
         Assert.True(memoryAfter - memory < 16 * 1024 * 1024, $"managed memory {memory} -> {memoryAfter}");
     }
 
