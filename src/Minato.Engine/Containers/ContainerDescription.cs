@@ -25,7 +25,13 @@ public sealed record ContainerDescription(
     bool Tty,
     bool Stdin,
     bool StdinOnce,
-    Func<ContainerRootfs, PreparedSpec> Spec);
+    Func<ContainerRootfs, PreparedSpec> Spec)
+{
+    /// <summary>A checkpoint to restore at start instead of running the spec's process afresh: its root filesystem
+    /// changes are applied at create and the container takes over its directory (see
+    /// <see cref="ContainerService.UnpackCheckpointAsync"/>). Null for a container made from the image alone.</summary>
+    public UnpackedCheckpoint? Restore { get; init; }
+}
 
 /// <summary>A container's mounted rootfs and its image's runtime config, for the spec builder.</summary>
 /// <param name="ContainerId">The container's id.</param>

@@ -34,4 +34,13 @@ internal static partial class ContainerLog
 
     [LoggerMessage(320, LogLevel.Information, "container {ContainerId} checkpointed to {Location}")]
     public static partial void Checkpointed(ILogger logger, string containerId, string location);
+
+    [LoggerMessage(321, LogLevel.Information, "container {ContainerId} ({Name}) created from image {ImageId} to restore checkpoint {Archive}")]
+    public static partial void CreatedForRestore(ILogger logger, string containerId, string name, string imageId, string archive);
+
+    [LoggerMessage(322, LogLevel.Information, "container {ContainerId} restored from its checkpoint")]
+    public static partial void Restored(ILogger logger, string containerId);
+
+    [LoggerMessage(323, LogLevel.Warning, "container {ContainerId} could not be restored: {Reason}")]
+    public static partial void RestoreFailed(ILogger logger, string containerId, string reason);
 }

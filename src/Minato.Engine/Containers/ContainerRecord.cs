@@ -69,6 +69,10 @@ public sealed record ContainerRecord
     /// <summary>Its memory cgroup directory, read once created; where the kernel counts OOM kills (empty when unknown).</summary>
     public string MemoryCgroup { get; init; } = string.Empty;
 
+    /// <summary>CRIU's images of the checkpoint that start restores instead of starting afresh; empty when there is
+    /// none (made from the image alone, or already restored).</summary>
+    public string CheckpointImages { get; init; } = string.Empty;
+
     /// <summary>Its stdio is a terminal.</summary>
     public bool Tty { get; init; }
 
@@ -80,6 +84,10 @@ public sealed record ContainerRecord
 
     [JsonIgnore]
     public string RootfsPath => Path.Combine(BundleDirectory, "rootfs");
+
+    /// <summary>The unpacked checkpoint archive a restore-pending container holds in its bundle.</summary>
+    [JsonIgnore]
+    public string CheckpointDirectory => Path.Combine(BundleDirectory, "restore");
 
     /// <summary>True while it may have a process (created or running).</summary>
     [JsonIgnore]

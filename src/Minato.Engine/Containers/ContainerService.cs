@@ -106,17 +106,39 @@ public sealed partial class ContainerService(
     private async Task<ContainerRecord> MakeAsync(ContainerRecord record, ContainerDescription description, IOciRuntime runtime, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(record.BundleDirectory);
+        if (description.Restore is { } checkpoint)
+        {
+            record = await TakeOverCheckpointAsync(record, checkpoint, cancellationToken);
+        }
 
         // overlayfs lists lower dirs top first; the image lists its layers bottom first.
         var image = description.Image;
         var lowers = image.Layers.Reverse().Select(l => images.Snapshots.PathOf(l.Snapshot)).ToList();
         mounts.MountOverlay(record.RootfsPath, lowers, Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"));
+        if (description.Restore is { } restored)
+        {
+            RemoveDeletedFiles(record, restored);
+        }
+
         var imageConfig = await ReadImageConfigAsync(image, cancellationToken);
         var spec = description.Spec(new ContainerRootfs(record.Id, record.RootfsPath, imageConfig));
         await File.WriteAllBytesAsync(Path.Combine(record.BundleDirectory, "config.json"), JsonSerializer.SerializeToUtf8Bytes(spec.Spec, RuntimeSpecJsonContext.Default.RuntimeSpec), cancellationToken);
         RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories);
         Directory.CreateDirectory(Path.GetDirectoryName(record.LogPath)!);
         record = store.Update(record with { StopSignal = spec.StopSignal });
+        if (record.CheckpointImages.Length > 0)
+        {
+            // The runtime makes a restored container at start, from CRIU's images; until then only the bundle exists.
+            lock (_stateLock)
+            {
+                record = store.Update(record with { Phase = ContainerPhase.Created });
+                Raise(record, ContainerChangeKind.Created);
+            }
+
+            ContainerLog.CreatedForRestore(logger, record.Id, record.Name, image.Id, description.Restore!.Archive);
+            return record;
+        }
+
         var launch = new ContainerLaunch(record.Id, record.Name, record.BundleDirectory, runtime.Handler, record.LogPath,
             record.Tty, record.Stdin, record.StdinOnce);
         var pid = await monitor.CreateAsync(launch, options.RuntimeTimeout, cancellationToken);

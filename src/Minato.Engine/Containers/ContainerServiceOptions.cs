@@ -17,4 +17,7 @@ public sealed record ContainerServiceOptions(string StateDirectory, string RootD
     public string BundleDirectory(string id) => Path.Combine(StateDirectory, "containers", id);
 
     public string LayerDirectory(string id) => Path.Combine(RootDirectory, "containers", id);
+
+    /// <summary>Where checkpoint archives are unpacked before a container takes them over; emptied at start-up.</summary>
+    public string CheckpointStagingDirectory => Path.Combine(StateDirectory, "checkpoints");
 }
