@@ -17,6 +17,7 @@ public sealed class CheckpointArchiveBuilder
             .Directory("checkpoint")
             .File("checkpoint/inventory.img", "not a CRIU image")
             .File("checkpoint/pages-1.img", "no pages")
+            .File("checkpoint/descriptors.json", """["/dev/null","/dev/null","/dev/null"]""")
             .File("config.dump", ConfigDump(image))
             .File("spec.dump", SpecDump(args));
         return builder.RootfsDiff(new Dictionary<string, string>());
