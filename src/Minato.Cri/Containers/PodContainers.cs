@@ -101,7 +101,10 @@ public sealed class PodContainers : IPodContainers
         try
         {
             var description = new ContainerDescription(id, Owner, config.Metadata.Name, image, pod.RuntimeHandler, config.FullLogPath,
-                config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod)) { Restore = checkpoint };
+                config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod))
+            {
+                Restore = checkpoint,
+            };
             return new PodContainer(entry, await _engine.CreateAsync(description, cancellationToken));
         }
         catch when (_engine.Recorded(id) is null)
