@@ -85,9 +85,10 @@ public sealed record ContainerRecord
     [JsonIgnore]
     public string RootfsPath => Path.Combine(BundleDirectory, "rootfs");
 
-    /// <summary>The unpacked checkpoint archive a restore-pending container holds in its bundle.</summary>
+    /// <summary>The unpacked checkpoint archive a restore-pending container holds beside its writable layer (on the
+    /// persistent root, like the staging directory it is moved from).</summary>
     [JsonIgnore]
-    public string CheckpointDirectory => Path.Combine(BundleDirectory, "restore");
+    public string CheckpointDirectory => Path.Combine(LayerDirectory, "restore");
 
     /// <summary>True while it may have a process (created or running).</summary>
     [JsonIgnore]

@@ -21,7 +21,7 @@ public sealed partial class ContainerService
     public const int StartFailedExitCode = 128;
 
     /// <summary>Unpacks and validates the checkpoint archive at <paramref name="archive"/> into a private directory
-    /// under the state root, for <see cref="ContainerDescription.Restore"/>; the caller disposes it if no container
+    /// under the persistent root, for <see cref="ContainerDescription.Restore"/>; the caller disposes it if no container
     /// takes it over.</summary>
     /// <exception cref="NotFoundException">No file at <paramref name="archive"/>.</exception>
     /// <exception cref="InvalidInputException">The path is not usable, or the file is not a usable checkpoint archive.</exception>
@@ -41,10 +41,11 @@ public sealed partial class ContainerService
         return await CheckpointArchiveReader.UnpackAsync(archive, directory, cancellationToken);
     }
 
-    /// <summary>Moves the unpacked archive into the bundle and unpacks its root filesystem changes into the still
+    /// <summary>Moves the unpacked archive beside the writable layer and unpacks its root filesystem changes into the still
     /// empty writable layer, through the same confined, bounded unpacker as image layers.</summary>
     private async Task<ContainerRecord> TakeOverCheckpointAsync(ContainerRecord record, UnpackedCheckpoint checkpoint, CancellationToken cancellationToken)
     {
+        Directory.CreateDirectory(record.LayerDirectory);
         Directory.Move(checkpoint.Directory, record.CheckpointDirectory);
         record = store.Update(record with { CheckpointImages = Path.Combine(record.CheckpointDirectory, CheckpointArchive.CheckpointDirectory) });
         // An empty file is an empty tar as .NET's writer leaves it when the layer had no changes.

@@ -18,6 +18,8 @@ public sealed record ContainerServiceOptions(string StateDirectory, string RootD
 
     public string LayerDirectory(string id) => Path.Combine(RootDirectory, "containers", id);
 
-    /// <summary>Where checkpoint archives are unpacked before a container takes them over; emptied at start-up.</summary>
-    public string CheckpointStagingDirectory => Path.Combine(StateDirectory, "checkpoints");
+    /// <summary>Where checkpoint archives are unpacked before a container takes them over; emptied at start-up. Under
+    /// the persistent root, not the state root: CRIU's images hold the whole memory of the checkpointed processes,
+    /// and the state root is usually a tmpfs.</summary>
+    public string CheckpointStagingDirectory => Path.Combine(RootDirectory, "checkpoints");
 }

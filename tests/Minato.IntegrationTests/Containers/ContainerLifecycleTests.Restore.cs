@@ -34,7 +34,7 @@ public sealed partial class ContainerLifecycleTests
             Assert.False(File.Exists(Path.Combine(rootfs, "etc", "group")));
             Assert.False(Directory.Exists(Path.Combine(rootfs, "home", "app")));
             Assert.True(File.Exists(Path.Combine(rootfs, "etc", "passwd")));
-            Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_node.Daemon.State, "checkpoints")));
+            Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(_node.Daemon.Root, "checkpoints")));
 
             // Real conmon, runc restore and CRIU: CRIU refuses (this host's CRIU cannot work at all, or the images are fake).
             var (_, criuSays) = await CriuCheckAsync();
@@ -96,7 +96,7 @@ public sealed partial class ContainerLifecycleTests
                 Assert.Contains(archive, error.Status.Detail, StringComparison.Ordinal);
                 Assert.Contains(says, error.Status.Detail, StringComparison.Ordinal);
                 AssertNoContainerLeft();
-                Assert.False(File.Exists(Path.Combine(_node.Daemon.State, "escaped")), $"{name}: an entry escaped the unpack directory");
+                Assert.False(File.Exists(Path.Combine(_node.Daemon.Root, "checkpoints", "escaped")), $"{name}: an entry escaped the unpack directory");
                 Assert.False(File.Exists(Path.Combine(_node.Daemon.Root, "containers", "escaped")), $"{name}: an entry escaped the writable layer");
             }
 
@@ -166,7 +166,7 @@ public sealed partial class ContainerLifecycleTests
             Assert.True(!Directory.Exists(containers) || Directory.GetDirectories(containers).Length == 0, $"a container directory is left in {containers}");
         }
 
-        var staging = Path.Combine(_node.Daemon.State, "checkpoints");
+        var staging = Path.Combine(_node.Daemon.Root, "checkpoints");
         Assert.True(!Directory.Exists(staging) || Directory.GetFileSystemEntries(staging).Length == 0, "an unpacked archive is left");
         Assert.DoesNotContain(Path.Combine(_node.Daemon.State, "containers"), File.ReadAllText("/proc/self/mountinfo"), StringComparison.Ordinal);
     }

@@ -54,7 +54,7 @@ public sealed class ContainerServiceRestoreTests : IAsyncLifetime, IDisposable
         Assert.True(Directory.Exists(Path.Combine(record.RootfsPath, "var")));
         Assert.True(File.Exists(outside), "a deleted.files path followed a symlink out of the rootfs");
         Assert.True(File.Exists(Path.Combine(record.CheckpointImages, "inventory.img")));
-        Assert.StartsWith(record.BundleDirectory, record.CheckpointImages, StringComparison.Ordinal);
+        Assert.StartsWith(record.LayerDirectory, record.CheckpointImages, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(Staging));
         Assert.Contains((ContainerChangeKind.Created, record.Id), _node.Changes);
     }
