@@ -1,10 +1,13 @@
 using System.Text.Json;
+using Microsoft.Win32.SafeHandles;
 using Minato.Engine.Errors;
 using Minato.Engine.Images;
 using Minato.Engine.Images.Content;
 using Minato.Engine.Images.Snapshots;
 using Minato.Engine.Linux;
+using Minato.Engine.Linux.Interop;
 using Minato.Engine.Oci.Spec;
+using static Minato.Engine.Linux.Interop.LinuxConstants;
 
 namespace Minato.Engine.Containers;
 
@@ -43,20 +46,7 @@ public static class CheckpointArchiveReader
     /// the message names the archive and what is wrong.</exception>
     public static async Task<UnpackedCheckpoint> UnpackAsync(string archive, string directory, CancellationToken cancellationToken)
     {
-        FileStream file;
-        try
-        {
-            file = new FileStream(archive, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new NotFoundException($"checkpoint archive {archive} not found");
-        }
-        catch (UnauthorizedAccessException e)
-        {
-            throw new InvalidInputException($"checkpoint archive {archive} cannot be read: {e.Message}");
-        }
-
+        var file = OpenArchive(archive);
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
         System.IO.Directory.CreateDirectory(directory);
         try
@@ -101,6 +91,29 @@ public static class CheckpointArchiveReader
             System.IO.Directory.Delete(directory, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>Opens the archive, which must be a regular file: O_NONBLOCK keeps a FIFO named as the archive from
+    /// hanging the call (it has no effect on a regular file).</summary>
+    private static FileStream OpenArchive(string archive)
+    {
+        var fd = Libc.OpenatCwd(AtFdCwd, archive, ORdOnly | ONonBlock | OCloExec, 0);
+        if (fd < 0)
+        {
+            var error = SyscallException.FromLastError("open", archive);
+            throw error.Errno is ENoEnt or ENotDir
+                ? new NotFoundException($"checkpoint archive {archive} not found")
+                : Invalid(archive, $"it cannot be opened: {error.Message}");
+        }
+
+        var handle = new SafeFileHandle(fd, ownsHandle: true);
+        if (!handle.GetStatus().IsRegularFile)
+        {
+            handle.Dispose();
+            throw Invalid(archive, "it is not a regular file");
+        }
+
+        return new FileStream(handle, FileAccess.Read, 1 << 16);
     }
 
     /// <summary>Turns one <c>deleted.files</c> entry into a clean path relative to the rootfs, or null when it names

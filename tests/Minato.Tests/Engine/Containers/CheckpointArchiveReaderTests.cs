@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using Minato.Engine.Containers;
 using Minato.Engine.Errors;
+using Minato.Engine.Linux;
 using Minato.Testing.Images;
 
 namespace Minato.Tests.Engine.Containers;
@@ -49,6 +50,21 @@ public sealed class CheckpointArchiveReaderTests : IDisposable
             CheckpointArchiveReader.UnpackAsync(_dir.Combine("none.tar"), Staging, CancellationToken.None));
 
         Assert.Contains("none.tar", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Staging));
+    }
+
+    [Fact]
+    public async Task UnpackAsync_Fifo_InvalidInputWithoutWaitingForAWriter()
+    {
+        using (var root = RootedDirectory.Open(_dir.Path))
+        {
+            root.CreateNode("fifo", 0x1000, 0, 0);
+        }
+
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            CheckpointArchiveReader.UnpackAsync(_dir.Combine("fifo"), Staging, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)));
+
+        Assert.Contains("not a regular file", error.Message, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Staging));
     }
 
