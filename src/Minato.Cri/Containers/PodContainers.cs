@@ -57,13 +57,48 @@ public sealed class PodContainers : IPodContainers
             throw new PreconditionException($"pod sandbox {pod.Id} is not ready");
         }
 
+        // CRI-O's rule: an image that names a file is a checkpoint archive to restore (no image reference starts with '/').
+        if (Path.IsPathRooted(config.Image.Image))
+        {
+            return await CreateRestoringAsync(pod, config, cancellationToken);
+        }
+
         // The same resolver as ImageStatus and RemoveImage, so an image pulled as gcr.io/x/y is found as gcr.io/x/y.
         var image = _images.Resolve(config.Image.Image) ?? throw new NotFoundException($"image {config.Image.Image} not found: pull it first");
+        return await CreateAsync(pod, config, image, null, cancellationToken);
+    }
 
+    /// <summary>CreateContainer whose image is a checkpoint archive: the container is made from the image the
+    /// checkpoint was taken from, with its root filesystem changes, and StartContainer restores its processes.</summary>
+    private async Task<PodContainer> CreateRestoringAsync(PodSandbox pod, ContainerConfig request, CancellationToken cancellationToken)
+    {
+        using var checkpoint = await _engine.UnpackCheckpointAsync(request.Image.Image, cancellationToken);
+        var name = CheckpointRestoreConfig.ImageOf(checkpoint);
+        ImageRecord? image;
+        try
+        {
+            image = name.Length == 0 ? null : _images.Resolve(name);
+        }
+        catch (InvalidInputException e)
+        {
+            throw new InvalidInputException($"checkpoint archive {request.Image.Image} is not usable: its config.dump names image \"{name}\": {e.Message}", e);
+        }
+
+        if (image is null)
+        {
+            throw new NotFoundException($"image \"{name}\", which checkpoint archive {request.Image.Image} was taken from, not found: pull it first");
+        }
+
+        return await CreateAsync(pod, CheckpointRestoreConfig.For(request, checkpoint, image.Id), image, checkpoint, cancellationToken);
+    }
+
+    private async Task<PodContainer> CreateAsync(PodSandbox pod, ContainerConfig config, ImageRecord image, UnpackedCheckpoint? checkpoint, CancellationToken cancellationToken)
+    {
         // KEP-4639: an image volume's image is resolved like the container's; the kubelet pulls it first.
         var volumes = config.Mounts.Where(m => m.Image.Length > 0).Select(m => new ImageVolume(
             _images.Resolve(m.Image) ?? throw new NotFoundException($"image {m.Image} of mount {m.ContainerPath} not found: pull it first"),
             m.ImageSubPath)).ToList();
+
         var id = ContainerService.NewId();
         var entry = new CriContainer { Id = id, PodId = pod.Id, Config = config };
         using var reservation = _names.Reserve(entry.NameKey, id);
@@ -74,6 +109,7 @@ public sealed class PodContainers : IPodContainers
                 config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod))
             {
                 ImageVolumes = volumes,
+                Restore = checkpoint,
             };
             return new PodContainer(entry, await _engine.CreateAsync(description, cancellationToken));
         }
@@ -119,6 +155,7 @@ public sealed class PodContainers : IPodContainers
         return current.OrderBy(c => c.CreatedAt).ToList();
     }
 
+    /// <summary>Starts the container; one created from a checkpoint archive is restored instead.</summary>
     public async Task StartAsync(string id, CancellationToken cancellationToken) => await _engine.StartAsync(Get(id).Id, cancellationToken);
 
     /// <summary>Sends the stop signal, waits up to <paramref name="timeout"/>, then SIGKILL. Unknown or stopped containers succeed.</summary>

@@ -29,6 +29,11 @@ public sealed record ContainerDescription(
 {
     /// <summary>Images to show read-only inside the container; the spec builder gets their host paths in this order.</summary>
     public IReadOnlyList<ImageVolume> ImageVolumes { get; init; } = [];
+
+    /// <summary>A checkpoint to restore at start instead of running the spec's process afresh: its root filesystem
+    /// changes are applied at create and the container takes over its directory (see
+    /// <see cref="ContainerService.UnpackCheckpointAsync"/>). Null for a container made from the image alone.</summary>
+    public UnpackedCheckpoint? Restore { get; init; }
 }
 
 /// <summary>A container's mounted rootfs and its image's runtime config, for the spec builder.</summary>

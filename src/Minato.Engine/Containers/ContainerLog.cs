@@ -40,4 +40,13 @@ internal static partial class ContainerLog
 
     [LoggerMessage(331, LogLevel.Error, "container {ContainerId}: image volume of {ImageId} could not be remounted at {MountPoint}")]
     public static partial void ImageVolumeRemountFailed(ILogger logger, string containerId, string imageId, string mountPoint, Exception exception);
+
+    [LoggerMessage(321, LogLevel.Information, "container {ContainerId} ({Name}) created from image {ImageId} to restore checkpoint {Archive}")]
+    public static partial void CreatedForRestore(ILogger logger, string containerId, string name, string imageId, string archive);
+
+    [LoggerMessage(322, LogLevel.Information, "container {ContainerId} restored from its checkpoint")]
+    public static partial void Restored(ILogger logger, string containerId);
+
+    [LoggerMessage(323, LogLevel.Warning, "container {ContainerId} could not be restored: {Reason}")]
+    public static partial void RestoreFailed(ILogger logger, string containerId, string reason);
 }

@@ -22,6 +22,7 @@ public enum ContainerPhase
 public sealed record ContainerRecord
 {
     private readonly IReadOnlyList<ContainerImageMount> _imageMounts = [];
+    private readonly string _checkpointImages = string.Empty;
 
     public required string Id { get; init; }
 
@@ -79,6 +80,15 @@ public sealed record ContainerRecord
         init => _imageMounts = value ?? [];
     }
 
+    /// <summary>CRIU's images of the checkpoint that start restores instead of starting afresh; empty when there is
+    /// none (made from the image alone, or already restored).</summary>
+    /// <remarks>Never null: records stored before restore existed lack it, and the JSON reader sets null then.</remarks>
+    public string CheckpointImages
+    {
+        get => _checkpointImages;
+        init => _checkpointImages = value ?? string.Empty;
+    }
+
     /// <summary>Its stdio is a terminal.</summary>
     public bool Tty { get; init; }
 
@@ -90,6 +100,11 @@ public sealed record ContainerRecord
 
     [JsonIgnore]
     public string RootfsPath => Path.Combine(BundleDirectory, "rootfs");
+
+    /// <summary>The unpacked checkpoint archive a restore-pending container holds beside its writable layer (on the
+    /// persistent root, like the staging directory it is moved from).</summary>
+    [JsonIgnore]
+    public string CheckpointDirectory => Path.Combine(LayerDirectory, "restore");
 
     /// <summary>True while it may have a process (created or running).</summary>
     [JsonIgnore]

@@ -30,6 +30,13 @@ public sealed partial class ContainerService
         _watcher.Renamed += (_, e) => OnExitFile(e.Name);
         _watcher.Error += (_, _) => OnOverflow();
         _watcher.EnableRaisingEvents = true;
+
+        // Archives unpacked for a create that never finished: no container took them over.
+        if (Directory.Exists(options.CheckpointStagingDirectory))
+        {
+            Directory.Delete(options.CheckpointStagingDirectory, recursive: true);
+        }
+
         foreach (var record in store.All.ToList())
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -40,13 +47,17 @@ public sealed partial class ContainerService
             else
             {
                 RemountImageVolumes(record);
-                if (Reconcile(record) is { IsLive: true } live && !monitor.IsAlive(live.BundleDirectory))
+                if (Reconcile(record) is { IsLive: true } live && !monitor.IsAlive(live.BundleDirectory) && !IsRestorePending(live))
                 {
                     await MarkMonitorLostAsync(live, cancellationToken);
                 }
             }
         }
     }
+
+    /// <summary>Created to restore a checkpoint and not yet started: no monitor runs for it yet.</summary>
+    private static bool IsRestorePending(ContainerRecord record) =>
+        record is { Phase: ContainerPhase.Created, CheckpointImages.Length: > 0 };
 
     /// <summary>True once the container has exited (its exit file holds a code), false when <paramref name="timeout"/> passed first.</summary>
     public async Task<bool> WaitForExitAsync(string id, TimeSpan timeout, CancellationToken cancellationToken)

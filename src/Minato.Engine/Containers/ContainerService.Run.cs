@@ -8,8 +8,10 @@ public sealed partial class ContainerService
 {
     private const int SigKill = 9;
 
-    /// <summary>Starts a created container.</summary>
-    /// <exception cref="PreconditionException">It is not in the created state.</exception>
+    /// <summary>Starts a created container; one made to restore a checkpoint has its processes restored instead (see
+    /// <see cref="ContainerDescription.Restore"/>), and if that fails it is recorded exited with the reason.</summary>
+    /// <exception cref="PreconditionException">It is not in the created state, or the restore failed (the message
+    /// carries CRIU's words).</exception>
     public async Task<ContainerRecord> StartAsync(string id, CancellationToken cancellationToken)
     {
         var record = Get(id);
@@ -25,12 +27,25 @@ public sealed partial class ContainerService
         _starting[record.Id] = true;
         try
         {
-            await Runtime(record.RuntimeHandler).StartAsync(record.Id, cancellationToken);
+            (int Pid, string MemoryCgroup)? restored = null;
+            if (record.CheckpointImages.Length > 0)
+            {
+                restored = await RestoreProcessesAsync(record, cancellationToken);
+            }
+            else
+            {
+                await Runtime(record.RuntimeHandler).StartAsync(record.Id, cancellationToken);
+            }
 
             // A process that exits at once may already be folded in as exited by the exit watch: keep that phase.
             lock (_stateLock)
             {
                 var current = store.Get(record.Id) ?? throw new NotFoundException($"container {record.Id} not found");
+                if (restored is { } process)
+                {
+                    current = current with { Pid = process.Pid, MemoryCgroup = process.MemoryCgroup, CheckpointImages = string.Empty };
+                }
+
                 record = store.Update(current.Phase == ContainerPhase.Created
                     ? current with { Phase = ContainerPhase.Running, StartedAt = startedAt }
                     : current with { StartedAt = startedAt, FinishedAt = Math.Max(current.FinishedAt, startedAt) });
@@ -122,7 +137,8 @@ public sealed partial class ContainerService
 
     private async Task StopLockedAsync(ContainerRecord record, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (!record.IsLive)
+        // A container waiting for its restore has no process and no monitor yet: nothing to stop.
+        if (!record.IsLive || IsRestorePending(record))
         {
             return;
         }

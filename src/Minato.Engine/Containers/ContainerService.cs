@@ -107,9 +107,18 @@ public sealed partial class ContainerService(
     private async Task<ContainerRecord> MakeAsync(ContainerRecord record, ContainerDescription description, IOciRuntime runtime, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(record.BundleDirectory);
+        if (description.Restore is { } checkpoint)
+        {
+            record = await TakeOverCheckpointAsync(record, checkpoint, cancellationToken);
+        }
 
         var image = description.Image;
         mounts.MountOverlay(record.RootfsPath, LowerDirectories(image), Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"));
+        if (description.Restore is { } restored)
+        {
+            RemoveDeletedFiles(record, restored);
+        }
+
         var volumeSources = MountImageVolumes(record, description.ImageVolumes);
         var imageConfig = await ReadImageConfigAsync(image, cancellationToken);
         var spec = description.Spec(new ContainerRootfs(record.Id, record.RootfsPath, imageConfig) { ImageVolumes = volumeSources });
@@ -117,6 +126,19 @@ public sealed partial class ContainerService(
         RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories);
         Directory.CreateDirectory(Path.GetDirectoryName(record.LogPath)!);
         record = store.Update(record with { StopSignal = spec.StopSignal });
+        if (record.CheckpointImages.Length > 0)
+        {
+            // The runtime makes a restored container at start, from CRIU's images; until then only the bundle exists.
+            lock (_stateLock)
+            {
+                record = store.Update(record with { Phase = ContainerPhase.Created });
+                Raise(record, ContainerChangeKind.Created);
+            }
+
+            ContainerLog.CreatedForRestore(logger, record.Id, record.Name, image.Id, description.Restore!.Archive);
+            return record;
+        }
+
         var launch = new ContainerLaunch(record.Id, record.Name, record.BundleDirectory, runtime.Handler, record.LogPath,
             record.Tty, record.Stdin, record.StdinOnce);
         var pid = await monitor.CreateAsync(launch, options.RuntimeTimeout, cancellationToken);

@@ -17,4 +17,9 @@ public sealed record ContainerServiceOptions(string StateDirectory, string RootD
     public string BundleDirectory(string id) => Path.Combine(StateDirectory, "containers", id);
 
     public string LayerDirectory(string id) => Path.Combine(RootDirectory, "containers", id);
+
+    /// <summary>Where checkpoint archives are unpacked before a container takes them over; emptied at start-up. Under
+    /// the persistent root, not the state root: CRIU's images hold the whole memory of the checkpointed processes,
+    /// and the state root is usually a tmpfs.</summary>
+    public string CheckpointStagingDirectory => Path.Combine(RootDirectory, "checkpoints");
 }

@@ -123,6 +123,13 @@ public sealed class Conmon(ConmonOptions options) : IContainerMonitor
             args.Add("-s");
         }
 
+        // conmon then runs the runtime's "restore --detach --image-path <path> --work-path <bundle>" instead of "create".
+        if (launch.RestoreImagePath.Length > 0)
+        {
+            args.Add("--restore");
+            args.Add(launch.RestoreImagePath);
+        }
+
         if (launch.Terminal)
         {
             args.Add("-t");

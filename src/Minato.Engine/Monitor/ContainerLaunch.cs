@@ -11,8 +11,15 @@ namespace Minato.Engine.Monitor;
 /// <param name="Terminal">Allocate a TTY.</param>
 /// <param name="Stdin">Keep a stdin pipe for attach.</param>
 /// <param name="StdinOnce">Close stdin after the first attach client leaves.</param>
-public sealed record ContainerLaunch(string Id, string Name, string BundleDirectory, OciRuntimeHandler Runtime, string LogPath, bool Terminal, bool Stdin, bool StdinOnce)
+/// <param name="RestoreImagePath">CRIU's images of a checkpoint: the runtime restores the container from them (it is
+/// running once the monitor reports) instead of creating it; empty for a create.</param>
+public sealed record ContainerLaunch(
+    string Id, string Name, string BundleDirectory, OciRuntimeHandler Runtime, string LogPath, bool Terminal, bool Stdin, bool StdinOnce,
+    string RestoreImagePath = "")
 {
+    /// <summary>Where the runtime's restore has CRIU write its log (conmon makes the bundle the work path).</summary>
+    public string RestoreLog => Path.Combine(BundleDirectory, "restore.log");
+
     /// <summary>The container init's pid file, written by the runtime.</summary>
     public string PidFile => Path.Combine(BundleDirectory, "pidfile");
 

@@ -7,8 +7,9 @@ public interface IContainerMonitor
     /// <summary>Where the monitor writes each container's exit code, in a file named by the container's id.</summary>
     string ExitDirectory { get; }
 
-    /// <summary>Creates the container (not started) and returns its init's host pid.</summary>
-    /// <exception cref="Oci.OciRuntimeException">The runtime refused to create it; the message is the runtime's.</exception>
+    /// <summary>Creates the container (not started) and returns its init's host pid; with
+    /// <see cref="ContainerLaunch.RestoreImagePath"/> it restores it from a checkpoint instead, running.</summary>
+    /// <exception cref="Oci.OciRuntimeException">The runtime refused to create (or restore) it; the message is the runtime's.</exception>
     Task<int> CreateAsync(ContainerLaunch launch, TimeSpan timeout, CancellationToken cancellationToken);
 
     /// <summary>True while the monitor of the container in <paramref name="bundleDirectory"/> runs.</summary>

@@ -12,6 +12,9 @@ public sealed class FakeOverlayMounts : IOverlayMounts
     /// <summary>When set, the next mount throws this.</summary>
     public Exception? FailNext { get; set; }
 
+    /// <summary>Called with each new target once it exists, to put there what the image's layers would show.</summary>
+    public Action<string>? OnMount { get; set; }
+
     public void MountOverlay(string target, IReadOnlyList<string> lowerDirectories, string upperDirectory, string workDirectory)
     {
         if (FailNext is { } failure)
@@ -24,6 +27,7 @@ public sealed class FakeOverlayMounts : IOverlayMounts
         Directory.CreateDirectory(workDirectory);
         Directory.CreateDirectory(target);
         Mounted[target] = lowerDirectories;
+        OnMount?.Invoke(target);
     }
 
     /// <summary>Read-only overlays: the lower directories' files are copied into the target (bottom layer first, symlinks
