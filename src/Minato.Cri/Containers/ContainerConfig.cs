@@ -64,6 +64,10 @@ public sealed record ContainerConfig
 
     public IReadOnlyList<ContainerDevice> Devices { get; init; } = [];
 
+    /// <summary>CDI device names from the request's <c>CDI_devices</c> (the kubelet's device plugins and DRA), as sent;
+    /// <see cref="ContainerCdiDevices"/> adds those of the <c>cdi.k8s.io/*</c> annotations.</summary>
+    public IReadOnlyList<string> CdiDevices { get; init; } = [];
+
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyDictionary<string, string> Annotations { get; init; } = new Dictionary<string, string>();

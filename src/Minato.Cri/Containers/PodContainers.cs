@@ -66,7 +66,10 @@ public sealed class PodContainers : IPodContainers
         try
         {
             var description = new ContainerDescription(id, Owner, config.Metadata.Name, image, pod.RuntimeHandler, config.FullLogPath,
-                config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod));
+                config.Tty, config.Stdin, config.StdinOnce, rootfs => Spec(rootfs, config, pod))
+            {
+                CdiDevices = ContainerCdiDevices.Requested(config),
+            };
             return new PodContainer(entry, await _engine.CreateAsync(description, cancellationToken));
         }
         catch when (_engine.Recorded(id) is null)

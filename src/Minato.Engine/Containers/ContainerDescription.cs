@@ -25,7 +25,11 @@ public sealed record ContainerDescription(
     bool Tty,
     bool Stdin,
     bool StdinOnce,
-    Func<ContainerRootfs, PreparedSpec> Spec);
+    Func<ContainerRootfs, PreparedSpec> Spec)
+{
+    /// <summary>Fully qualified CDI device names (<c>vendor.com/class=name</c>) whose edits are made to the built spec.</summary>
+    public IReadOnlyList<string> CdiDevices { get; init; } = [];
+}
 
 /// <summary>A container's mounted rootfs and its image's runtime config, for the spec builder.</summary>
 /// <param name="ContainerId">The container's id.</param>

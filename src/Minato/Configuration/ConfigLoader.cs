@@ -111,6 +111,11 @@ public static class ConfigLoader
             RequireAbsolute(where, "cni_plugin_dirs", dir);
         }
 
+        foreach (var dir in config.CdiSpecDirs)
+        {
+            RequireAbsolute(where, "cdi_spec_dirs", dir);
+        }
+
         if (Path.GetFullPath(config.Root).TrimEnd('/') == Path.GetFullPath(config.State).TrimEnd('/'))
         {
             throw new ConfigException($"{where}: keys 'root' and 'state' must be different directories");

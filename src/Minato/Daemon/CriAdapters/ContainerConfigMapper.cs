@@ -27,6 +27,7 @@ internal static class ContainerConfigMapper
             Envs = config.Envs.Select(e => KeyValuePair.Create(e.Key, e.Value.ToStringUtf8())).ToList(),
             Mounts = config.Mounts.Select(ToCore).ToList(),
             Devices = config.Devices.Select(d => new Cri.Containers.ContainerDevice(d.ContainerPath, d.HostPath, d.Permissions)).ToList(),
+            CdiDevices = config.CDIDevices.Select(d => d.Name).ToList(),
             Labels = new Dictionary<string, string>(config.Labels),
             Annotations = new Dictionary<string, string>(config.Annotations),
             LogDirectory = sandboxConfig?.LogDirectory ?? string.Empty,
