@@ -24,12 +24,15 @@ public enum MountPropagation
 /// <param name="Readonly">Mounted read-only.</param>
 /// <param name="SelinuxRelabel">Passed through for SELinux hosts (see <see cref="ContainerSpec.RelabelPaths"/>).</param>
 /// <param name="Propagation">Mount propagation between host and container.</param>
+/// <param name="RecursiveReadOnly">Every mount under the host path read-only too (needs <paramref name="Readonly"/> and
+/// private propagation).</param>
 public sealed record ContainerMount(
     string ContainerPath,
     string HostPath,
     bool Readonly = false,
     bool SelinuxRelabel = false,
-    MountPropagation Propagation = MountPropagation.Private);
+    MountPropagation Propagation = MountPropagation.Private,
+    bool RecursiveReadOnly = false);
 
 /// <summary>A host device made available in the container, with cgroup permissions such as <c>rwm</c>.</summary>
 public sealed record ContainerDevice(string ContainerPath, string HostPath, string Permissions);

@@ -30,7 +30,7 @@ internal static class ContainerServices
         {
             CgroupDriver = config.CgroupDriver,
             SeccompProfileRoot = config.SeccompProfileRoot.Length > 0 ? config.SeccompProfileRoot : null,
-        }.WithHostFacts())
+        }.WithHostFacts().WithRuntimeFeatures(config.RuntimeHandlers, TimeSpan.FromSeconds(10)))
         .AddSingleton<ContainerSpecBuilder>()
         .AddSingleton<IOciRuntimes>(new OciRuntimeClis(config.RuntimeHandlers, new ContainerServiceOptions(config.State, config.Root).RuntimeTimeout))
         .AddSingleton<IContainerMonitor>(new Conmon(new ConmonOptions(

@@ -96,9 +96,9 @@ internal static class ContainerConfigMapper
     private static Cri.Containers.ContainerMount ToCore(Mount m)
     {
         // Image volumes (CRI 1.31+) and id-mapped mounts need support this runtime does not have yet: refuse, never ignore.
-        if (m.Image is { Image.Length: > 0 } || m.UidMappings.Count > 0 || m.GidMappings.Count > 0 || m.RecursiveReadOnly)
+        if (m.Image is { Image.Length: > 0 } || m.UidMappings.Count > 0 || m.GidMappings.Count > 0)
         {
-            throw new InvalidInputException($"mount {m.ContainerPath}: image mounts, id-mapped mounts and recursive_read_only are not supported");
+            throw new InvalidInputException($"mount {m.ContainerPath}: image mounts and id-mapped mounts are not supported");
         }
 
         return new(m.ContainerPath, m.HostPath, m.Readonly, m.SelinuxRelabel, m.Propagation switch
@@ -107,6 +107,6 @@ internal static class ContainerConfigMapper
             MountPropagation.PropagationHostToContainer => Cri.Containers.MountPropagation.HostToContainer,
             MountPropagation.PropagationBidirectional => Cri.Containers.MountPropagation.Bidirectional,
             _ => throw new InvalidInputException($"mount {m.ContainerPath}: unknown propagation {(int)m.Propagation}"),
-        });
+        }, m.RecursiveReadOnly);
     }
 }
