@@ -64,6 +64,10 @@ public static class ConfigLoader
             text.Append("[runtimes.").Append(name).Append("]\npath = ").Append(ConfigSchema.Quote(runtimePath)).Append('\n');
         }
 
+        // How a vendor runtime that wraps runc is plugged in (GPU nodes without CDI; CDI needs no handler of its own).
+        text.Append("\n# A vendor runtime that wraps runc, selected by pods whose RuntimeClass handler is its name:\n");
+        text.Append("# [runtimes.nvidia]\n# path = \"/usr/bin/nvidia-container-runtime\"\n");
+
         return text.ToString();
     }
 

@@ -235,6 +235,19 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void RenderDefault_VendorRuntimeExample_IsCommentedAndLoadsWhenUncommented()
+    {
+        var rendered = ConfigLoader.RenderDefault();
+        Assert.Contains("\n# [runtimes.nvidia]\n# path = \"/usr/bin/nvidia-container-runtime\"\n", rendered, StringComparison.Ordinal);
+        var file = _dir.Write("minato.toml", rendered.Replace("# [runtimes.nvidia]\n# path", "[runtimes.nvidia]\npath", StringComparison.Ordinal));
+
+        var config = ConfigLoader.Load(file, new ConfigOverrides());
+
+        Assert.Equal("/usr/bin/nvidia-container-runtime", config.RuntimePaths["nvidia"]);
+        Assert.DoesNotContain("nvidia", new MinatoConfig().RuntimePaths.Keys);
+    }
+
+    [Fact]
     public void ConfigJson_EffectiveConfig_UsesTomlKeyNames()
     {
         var json = System.Text.Json.JsonDocument.Parse(ConfigJson.Write(new MinatoConfig { Root = "/r" })).RootElement;
