@@ -120,7 +120,11 @@ public sealed partial class ContainerService(
         mounts.MountOverlay(record.RootfsPath, lowers, Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"));
         var imageConfig = await ReadImageConfigAsync(image, cancellationToken);
         var spec = description.Spec(new ContainerRootfs(record.Id, record.RootfsPath, imageConfig));
-        spec = spec with { Spec = devices.Apply(spec.Spec) };
+        if (devices.Devices.Count > 0)
+        {
+            spec = spec with { Spec = devices.Apply(spec.Spec) };
+            ContainerLog.CdiDevices(logger, record.Id, string.Join(", ", devices.Devices));
+        }
         await File.WriteAllBytesAsync(Path.Combine(record.BundleDirectory, "config.json"), JsonSerializer.SerializeToUtf8Bytes(spec.Spec, RuntimeSpecJsonContext.Default.RuntimeSpec), cancellationToken);
         RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories);
         Directory.CreateDirectory(Path.GetDirectoryName(record.LogPath)!);

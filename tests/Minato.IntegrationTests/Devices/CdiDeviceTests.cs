@@ -52,6 +52,7 @@ public sealed class CdiDeviceTests(CdiNodeFixture fixture) : IClassFixture<CdiNo
         Assert.Contains("env=dev0,spec", run.Stdout);
         Assert.Contains("cdi-mount-ok", run.Stdout);
         Assert.Contains("mount=readonly", run.Stdout);
+        Assert.Contains($"container {id}: CDI devices example.com/json=dev0", fixture.Node.Daemon.Output, StringComparison.Ordinal);
         Assert.Contains(fixture.Node.Daemon.State, await File.ReadAllTextAsync(Path.Combine(hooks, "createRuntime"))); // the OCI state on stdin
         Assert.Equal("created\n", await File.ReadAllTextAsync(Path.Combine(hooks, "createContainer")));
         Assert.False(File.Exists(Path.Combine(hooks, "poststop")));
