@@ -24,12 +24,15 @@ public enum MountPropagation
 /// <param name="Readonly">Mounted read-only.</param>
 /// <param name="SelinuxRelabel">Passed through for SELinux hosts (see <see cref="ContainerSpec.RelabelPaths"/>).</param>
 /// <param name="Propagation">Mount propagation between host and container.</param>
+/// <param name="RecursiveReadOnly">Every mount under the host path read-only too (needs <paramref name="Readonly"/> and
+/// private propagation).</param>
 public sealed record ContainerMount(
     string ContainerPath,
     string HostPath,
     bool Readonly = false,
     bool SelinuxRelabel = false,
-    MountPropagation Propagation = MountPropagation.Private)
+    MountPropagation Propagation = MountPropagation.Private,
+    bool RecursiveReadOnly = false)
 {
     private readonly string _image = string.Empty;
     private readonly string _imageSubPath = string.Empty;
@@ -83,6 +86,10 @@ public sealed record ContainerConfig
     public IReadOnlyList<ContainerMount> Mounts { get; init; } = [];
 
     public IReadOnlyList<ContainerDevice> Devices { get; init; } = [];
+
+    /// <summary>CDI device names from the request's <c>CDI_devices</c> (the kubelet's device plugins and DRA), as sent;
+    /// <see cref="ContainerCdiDevices"/> adds those of the <c>cdi.k8s.io/*</c> annotations.</summary>
+    public IReadOnlyList<string> CdiDevices { get; init; } = [];
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 

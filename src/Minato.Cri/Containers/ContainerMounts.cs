@@ -25,7 +25,11 @@ public static class ContainerMounts
     /// <summary>KEP-4639: an image volume is read-only and its files are never executed.</summary>
     private static readonly string[] ImageVolumeOptions = ["ro", "nosuid", "nodev", "noexec"];
 
-    public static ContainerMountPlan Build(ContainerConfig config, PodSandbox sandbox, ImageRuntimeConfig image)
+    /// <param name="config">The container's request.</param>
+    /// <param name="sandbox">Its pod.</param>
+    /// <param name="image">Its image's runtime config.</param>
+    /// <param name="recursiveReadOnly">Whether the pod's runtime handler makes <c>rro</c> mounts on this host.</param>
+    public static ContainerMountPlan Build(ContainerConfig config, PodSandbox sandbox, ImageRuntimeConfig image, bool recursiveReadOnly = false)
     {
         var security = config.Security;
         var byDestination = new Dictionary<string, SpecMount>(StringComparer.Ordinal);
@@ -61,7 +65,9 @@ public static class ContainerMounts
             propagation = propagation == "rshared" ? propagation : needs ?? propagation;
             byDestination[destination] = mount.Image.Length > 0
                 ? new SpecMount { Destination = destination, Type = "bind", Source = source, Options = ["rbind", mode, .. ImageVolumeOptions] }
-                : Bind(destination, source, mode, mount.Readonly ? "ro" : "rw");
+                : mount.RecursiveReadOnly
+                    ? RecursiveReadOnly(mount, destination, source, sandbox.RuntimeHandler, recursiveReadOnly)
+                    : Bind(destination, source, mode, mount.Readonly ? "ro" : "rw");
 
             // An image volume is the engine's read-only overlay of shared snapshots: never relabelled.
             if (mount.SelinuxRelabel && mount.Image.Length == 0)
@@ -121,6 +127,27 @@ public static class ContainerMounts
         return sandbox.Config.Namespaces.Ipc == NamespaceMode.Node
             ? Bind("/dev/shm", "/dev/shm", "rprivate", "rw")
             : Kernel("/dev/shm", "tmpfs", [.. KernelOptions, "mode=1777", "size=65536k"]);
+    }
+
+    /// <summary>CRI (KEP-3857): recursive_read_only needs readonly and private propagation, and is refused rather than
+    /// made half (the submounts writable) when the runtime cannot do it; <c>rro</c> makes the runtime set
+    /// MOUNT_ATTR_RDONLY with AT_RECURSIVE on the bound tree.</summary>
+    private static SpecMount RecursiveReadOnly(ContainerMount mount, string destination, string source, string handler, bool supported)
+    {
+        if (!mount.Readonly)
+        {
+            throw new InvalidInputException($"mounts.recursive_read_only of {destination} needs readonly to be set as well");
+        }
+
+        if (mount.Propagation != MountPropagation.Private)
+        {
+            throw new InvalidInputException($"mounts.recursive_read_only of {destination} needs private propagation (got {mount.Propagation})");
+        }
+
+        return supported
+            ? new() { Destination = destination, Type = "bind", Source = source, Options = ["rbind", "rprivate", "ro", "rro"] }
+            : throw new InvalidInputException(
+                $"mounts.recursive_read_only of {destination}: runtime handler {handler} does not make recursive read-only mounts on this host");
     }
 
     private static SpecMount Kernel(string destination, string type, IReadOnlyList<string> options) =>

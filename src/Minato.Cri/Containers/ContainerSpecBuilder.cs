@@ -37,7 +37,7 @@ public sealed partial class ContainerSpecBuilder(ContainerSpecOptions options, I
         var user = UserResolver.Resolve(request.RootfsPath, security, image.User, options.MaxUserDatabaseBytes);
         var capabilities = ContainerCapabilities.Resolve(security, options);
         var namespaces = SpecNamespaces.Build(config, sandbox, request.PidNamespaceOf, options);
-        var mounts = ContainerMounts.Build(config, sandbox, image);
+        var mounts = ContainerMounts.Build(config, sandbox, image, options.RecursiveReadOnlyHandlers.Contains(sandbox.RuntimeHandler));
         var devicePlan = ContainerDevices.Build(config, devices);
         var cwd = ContainerProcess.WorkingDir(config, image);
         var process = new SpecProcess

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Minato.Engine.Linux.Cgroups;
+using Minato.Engine.Oci;
 using Minato.Engine.Oci.Spec;
 
 namespace Minato.Cri.Containers;
@@ -56,8 +57,17 @@ public sealed record ContainerSpecOptions
     /// <summary>Largest image /etc/passwd or /etc/group read.</summary>
     public int MaxUserDatabaseBytes { get; init; } = 1 << 20;
 
+    /// <summary>Runtime handlers that make recursive read-only (<c>rro</c>) mounts on this host; none by default.</summary>
+    public IReadOnlySet<string> RecursiveReadOnlyHandlers { get; init; } = new HashSet<string>();
+
     /// <summary>True for cgroup v2 limits.</summary>
     public bool CgroupV2 => CgroupMode == CgroupMode.Unified;
+
+    /// <summary>The options with <see cref="RecursiveReadOnlyHandlers"/> asked of each handler's binary (<c>features</c>).</summary>
+    public ContainerSpecOptions WithRuntimeFeatures(IEnumerable<OciRuntimeHandler> handlers, TimeSpan timeout) => this with
+    {
+        RecursiveReadOnlyHandlers = handlers.Where(h => OciRuntimeFeatures.Probe(h, timeout).RecursiveReadOnly).Select(h => h.Name).ToHashSet(StringComparer.Ordinal),
+    };
 
     /// <summary>The options with every host fact read from this machine (capabilities, oom score, AppArmor, cgroups).</summary>
     public ContainerSpecOptions WithHostFacts()

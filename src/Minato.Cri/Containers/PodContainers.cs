@@ -110,6 +110,7 @@ public sealed class PodContainers : IPodContainers
             {
                 ImageVolumes = volumes,
                 Restore = checkpoint,
+                CdiDevices = ContainerCdiDevices.Requested(config),
             };
             return new PodContainer(entry, await _engine.CreateAsync(description, cancellationToken));
         }

@@ -10,12 +10,13 @@ public sealed record RuntimeHandlerSupport(string Name, bool RecursiveReadOnlyMo
 {
     /// <summary>
     /// Every configured handler, then the default one again under the empty name, as containerd lists them. The one
-    /// place that decides each feature: both stay false until Minato makes recursive read-only mounts and user
-    /// namespaces, and the kubelet then refuses pods that ask for them rather than have them run without.
+    /// place that decides each feature: recursive read-only mounts for the handlers whose binary lists <c>rro</c> on a
+    /// kernel with mount_setattr (<paramref name="recursiveReadOnly"/>); user namespaces stay false until Minato makes
+    /// them, and the kubelet then refuses pods that ask for them rather than have them run without.
     /// </summary>
-    public static IReadOnlyList<RuntimeHandlerSupport> For(IEnumerable<OciRuntimeHandler> handlers, string defaultHandler)
+    public static IReadOnlyList<RuntimeHandlerSupport> For(IEnumerable<OciRuntimeHandler> handlers, string defaultHandler, IReadOnlySet<string>? recursiveReadOnly = null)
     {
-        var listed = handlers.Select(h => new RuntimeHandlerSupport(h.Name, RecursiveReadOnlyMounts: false, UserNamespaces: false)).ToList();
+        var listed = handlers.Select(h => new RuntimeHandlerSupport(h.Name, RecursiveReadOnlyMounts: recursiveReadOnly?.Contains(h.Name) == true, UserNamespaces: false)).ToList();
         if (listed.FirstOrDefault(h => h.Name == defaultHandler) is { } byDefault)
         {
             listed.Add(byDefault with { Name = "" });

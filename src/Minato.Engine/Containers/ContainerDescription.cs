@@ -34,6 +34,9 @@ public sealed record ContainerDescription(
     /// changes are applied at create and the container takes over its directory (see
     /// <see cref="ContainerService.UnpackCheckpointAsync"/>). Null for a container made from the image alone.</summary>
     public UnpackedCheckpoint? Restore { get; init; }
+
+    /// <summary>Fully qualified CDI device names (<c>vendor.com/class=name</c>) whose edits are made to the built spec.</summary>
+    public IReadOnlyList<string> CdiDevices { get; init; } = [];
 }
 
 /// <summary>A container's mounted rootfs and its image's runtime config, for the spec builder.</summary>

@@ -32,6 +32,9 @@ internal static partial class ContainerLog
     [LoggerMessage(308, LogLevel.Warning, "container exit watch overflowed; re-reading every exit file")]
     public static partial void WatchOverflow(ILogger logger);
 
+    [LoggerMessage(340, LogLevel.Information, "container {ContainerId}: CDI devices {Devices}")]
+    public static partial void CdiDevices(ILogger logger, string containerId, string devices);
+
     [LoggerMessage(320, LogLevel.Information, "container {ContainerId} checkpointed to {Location}")]
     public static partial void Checkpointed(ILogger logger, string containerId, string location);
 

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Minato.Engine.Coordination;
+using Minato.Engine.Devices.Cdi;
 using Minato.Engine.Errors;
 using Minato.Engine.Images;
 using Minato.Engine.Images.Manifests;
@@ -30,7 +31,8 @@ public sealed partial class ContainerService(
     IOverlayMounts mounts,
     ContainerServiceOptions options,
     TimeProvider time,
-    ILogger<ContainerService> logger) : IImageUsage, IDisposable
+    ILogger<ContainerService> logger,
+    CdiRegistry? cdi = null) : IImageUsage, IDisposable
 {
     private readonly KeyedLocks _locks = new();
 
@@ -44,15 +46,19 @@ public sealed partial class ContainerService(
     /// <summary>Creates the container (not started); on any failure nothing of it is left behind.</summary>
     /// <exception cref="PreconditionException">The runtime handler is not configured.</exception>
     /// <exception cref="AlreadyExistsException">A container with this id exists.</exception>
+    /// <exception cref="InvalidInputException">A CDI device is unknown or cannot be used on this host.</exception>
     public async Task<ContainerRecord> CreateAsync(ContainerDescription description, CancellationToken cancellationToken)
     {
         var runtime = Runtime(description.RuntimeHandler);
+
+        // Resolved before the container is recorded: an unknown device or a broken spec leaves nothing to undo.
+        var devices = CdiDevices(description.CdiDevices);
         using var held = await _locks.AcquireAsync(description.Id, CancellationToken.None);
         var record = Plan(description);
         store.Insert(record);
         try
         {
-            return await MakeAsync(record, description, runtime, cancellationToken);
+            return await MakeAsync(record, description, runtime, devices, cancellationToken);
         }
         catch (Exception e)
         {
@@ -104,7 +110,8 @@ public sealed partial class ContainerService(
         };
     }
 
-    private async Task<ContainerRecord> MakeAsync(ContainerRecord record, ContainerDescription description, IOciRuntime runtime, CancellationToken cancellationToken)
+    private async Task<ContainerRecord> MakeAsync(
+        ContainerRecord record, ContainerDescription description, IOciRuntime runtime, CdiInjection devices, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(record.BundleDirectory);
         if (description.Restore is { } checkpoint)
@@ -122,6 +129,11 @@ public sealed partial class ContainerService(
         var volumeSources = MountImageVolumes(record, description.ImageVolumes);
         var imageConfig = await ReadImageConfigAsync(image, cancellationToken);
         var spec = description.Spec(new ContainerRootfs(record.Id, record.RootfsPath, imageConfig) { ImageVolumes = volumeSources });
+        if (devices.Devices.Count > 0)
+        {
+            spec = spec with { Spec = devices.Apply(spec.Spec) };
+            ContainerLog.CdiDevices(logger, record.Id, string.Join(", ", devices.Devices));
+        }
         await File.WriteAllBytesAsync(Path.Combine(record.BundleDirectory, "config.json"), JsonSerializer.SerializeToUtf8Bytes(spec.Spec, RuntimeSpecJsonContext.Default.RuntimeSpec), cancellationToken);
         RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories);
         Directory.CreateDirectory(Path.GetDirectoryName(record.LogPath)!);
@@ -175,6 +187,10 @@ public sealed partial class ContainerService(
             Labels = config.Labels ?? new Dictionary<string, string>(),
         };
     }
+
+    private CdiInjection CdiDevices(IReadOnlyList<string> names) => names.Count == 0
+        ? CdiInjection.Empty
+        : (cdi ?? throw new InvalidInputException("CDI devices were requested but this engine has no CDI spec directories")).Resolve(names);
 
     private IOciRuntime Runtime(string handler) =>
         runtimes.Find(handler) ?? throw new PreconditionException($"runtime handler {handler} is no longer configured");

@@ -41,6 +41,13 @@ public static class ConfigJson
             json.WriteNumber("max_concurrent_downloads_total", config.Images.Pull.MaxConcurrentDownloads);
             json.WriteNumber("image_pull_stall_timeout_seconds", (int)config.Images.Pull.StallTimeout.TotalSeconds);
             json.WriteString("seccomp_profile_root", config.SeccompProfileRoot);
+            json.WriteStartArray("cdi_spec_dirs");
+            foreach (var dir in config.CdiSpecDirs)
+            {
+                json.WriteStringValue(dir);
+            }
+
+            json.WriteEndArray();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {

@@ -64,6 +64,10 @@ public static class ConfigLoader
             text.Append("[runtimes.").Append(name).Append("]\npath = ").Append(ConfigSchema.Quote(runtimePath)).Append('\n');
         }
 
+        // How a vendor runtime that wraps runc is plugged in (GPU nodes without CDI; CDI needs no handler of its own).
+        text.Append("\n# A vendor runtime that wraps runc, selected by pods whose RuntimeClass handler is its name:\n");
+        text.Append("# [runtimes.nvidia]\n# path = \"/usr/bin/nvidia-container-runtime\"\n");
+
         return text.ToString();
     }
 
@@ -109,6 +113,11 @@ public static class ConfigLoader
         foreach (var dir in config.Cni.PluginDirs)
         {
             RequireAbsolute(where, "cni_plugin_dirs", dir);
+        }
+
+        foreach (var dir in config.CdiSpecDirs)
+        {
+            RequireAbsolute(where, "cdi_spec_dirs", dir);
         }
 
         if (Path.GetFullPath(config.Root).TrimEnd('/') == Path.GetFullPath(config.State).TrimEnd('/'))

@@ -63,6 +63,8 @@ internal static class ConfigSchema
             (c, e) => c with { Streaming = c.Streaming with { Port = (int)Range(e, 0, 65535) } }),
         new("seccomp_profile_root", "Directory Localhost seccomp profiles must lie in. Unset (the default): any absolute path to a regular file, as the kubelet sends it and containerd and CRI-O accept.",
             c => Quote(c.SeccompProfileRoot), (c, e) => c with { SeccompProfileRoot = e.AsString() }, Example: Quote("/var/lib/kubelet/seccomp")),
+        new("cdi_spec_dirs", "CDI spec directories (*.json, *.yaml), lowest priority first: a device in a later directory replaces the same device of an earlier one. Read again whenever a file in them changes.",
+            c => "[" + string.Join(", ", c.CdiSpecDirs.Select(Quote)) + "]", (c, e) => c with { CdiSpecDirs = e.AsStringArray() }),
     ];
 
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>

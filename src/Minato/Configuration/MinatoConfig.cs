@@ -57,6 +57,9 @@ public sealed record MinatoConfig
     /// <summary>Directory Localhost seccomp profiles must lie in; empty (the default) accepts any absolute path.</summary>
     public string SeccompProfileRoot { get; init; } = "";
 
+    /// <summary>CDI spec directories, lowest priority first (<c>/etc/cdi</c>, then <c>/var/run/cdi</c>).</summary>
+    public IReadOnlyList<string> CdiSpecDirs { get; init; } = Engine.Devices.Cdi.CdiOptions.DefaultSpecDirectories;
+
     /// <summary>
     /// Most objects in one message of a Stream* list RPC, at most <see cref="MaxListStreamChunkSize"/>.
     /// </summary>

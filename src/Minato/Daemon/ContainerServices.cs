@@ -7,6 +7,7 @@ using Minato.Cri.Pods;
 using Minato.Cri.Streaming;
 using Minato.Engine;
 using Minato.Engine.Containers;
+using Minato.Engine.Devices.Cdi;
 using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
 using Minato.Engine.Linux.Cgroups;
@@ -29,7 +30,7 @@ internal static class ContainerServices
         {
             CgroupDriver = config.CgroupDriver,
             SeccompProfileRoot = config.SeccompProfileRoot.Length > 0 ? config.SeccompProfileRoot : null,
-        }.WithHostFacts())
+        }.WithHostFacts().WithRuntimeFeatures(config.RuntimeHandlers, TimeSpan.FromSeconds(10)))
         .AddSingleton<ContainerSpecBuilder>()
         .AddSingleton<IOciRuntimes>(new OciRuntimeClis(config.RuntimeHandlers, new ContainerServiceOptions(config.State, config.Root).RuntimeTimeout))
         .AddSingleton<IContainerMonitor>(new Conmon(new ConmonOptions(
@@ -38,6 +39,7 @@ internal static class ContainerServices
             Path.Combine(config.State, "attach"),
             config.CgroupDriver == Engine.Linux.Cgroups.CgroupDriver.Systemd)))
         .AddSingleton(new ContainerServiceOptions(config.State, config.Root))
+        .AddSingleton(sp => new CdiRegistry(new CdiOptions { SpecDirectories = config.CdiSpecDirs }, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ContainerService(
             sp.GetRequiredService<ContainerStore>(),
             sp.GetRequiredService<ImageStore>(),
@@ -46,7 +48,8 @@ internal static class ContainerServices
             sp.GetRequiredService<IOverlayMounts>(),
             sp.GetRequiredService<ContainerServiceOptions>(),
             sp.GetRequiredService<TimeProvider>(),
-            sp.GetRequiredService<ILogger<ContainerService>>()))
+            sp.GetRequiredService<ILogger<ContainerService>>(),
+            sp.GetRequiredService<CdiRegistry>()))
         .AddSingleton(new ContainerEventSource())
         .AddSingleton(sp => new PodContainers(
             sp.GetRequiredService<CriContainerStore>(),

@@ -255,6 +255,32 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_CdiSpecDirs_DefaultToTheCdiDirectoriesAppliedWhenAbsoluteRefusedWhenRelative()
+    {
+        var good = _dir.Write("good.toml", "cdi_spec_dirs = [\"/etc/cdi\", \"/srv/cdi\"]\n");
+        var bad = _dir.Write("bad.toml", "cdi_spec_dirs = [\"/etc/cdi\", \"cdi\"]\n");
+
+        Assert.Equal(["/etc/cdi", "/var/run/cdi"], new MinatoConfig().CdiSpecDirs);
+        Assert.Equal(["/etc/cdi", "/srv/cdi"], ConfigLoader.Load(good, new ConfigOverrides()).CdiSpecDirs);
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(bad, new ConfigOverrides()));
+        Assert.Contains("key 'cdi_spec_dirs' must be an absolute path (got \"cdi\")", e.Message, StringComparison.Ordinal);
+        Assert.Contains("\ncdi_spec_dirs = [\"/etc/cdi\", \"/var/run/cdi\"]\n", ConfigLoader.RenderDefault(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void RenderDefault_VendorRuntimeExample_IsCommentedAndLoadsWhenUncommented()
+    {
+        var rendered = ConfigLoader.RenderDefault();
+        Assert.Contains("\n# [runtimes.nvidia]\n# path = \"/usr/bin/nvidia-container-runtime\"\n", rendered, StringComparison.Ordinal);
+        var file = _dir.Write("minato.toml", rendered.Replace("# [runtimes.nvidia]\n# path", "[runtimes.nvidia]\npath", StringComparison.Ordinal));
+
+        var config = ConfigLoader.Load(file, new ConfigOverrides());
+
+        Assert.Equal("/usr/bin/nvidia-container-runtime", config.RuntimePaths["nvidia"]);
+        Assert.DoesNotContain("nvidia", new MinatoConfig().RuntimePaths.Keys);
+    }
+
+    [Fact]
     public void ConfigJson_EffectiveConfig_UsesTomlKeyNames()
     {
         var json = System.Text.Json.JsonDocument.Parse(ConfigJson.Write(new MinatoConfig { Root = "/r" })).RootElement;

@@ -26,6 +26,25 @@ public sealed record LinuxSpec
     public IReadOnlyList<string>? MaskedPaths { get; init; }
 
     public IReadOnlyList<string>? ReadonlyPaths { get; init; }
+
+    public LinuxIntelRdt? IntelRdt { get; init; }
+}
+
+/// <summary>Intel RDT (resctrl) class of service and schemata for the container.</summary>
+public sealed record LinuxIntelRdt
+{
+    [JsonPropertyName("closID")]
+    public string? ClosId { get; init; }
+
+    public string? L3CacheSchema { get; init; }
+
+    public string? MemBwSchema { get; init; }
+
+    [JsonPropertyName("enableCMT")]
+    public bool? EnableCmt { get; init; }
+
+    [JsonPropertyName("enableMBM")]
+    public bool? EnableMbm { get; init; }
 }
 
 /// <summary>A namespace to create (no path) or join (path to an nsfs file).</summary>

@@ -21,7 +21,39 @@ public sealed record RuntimeSpec
 
     public required LinuxSpec Linux { get; init; }
 
+    /// <summary>Programs the runtime runs around the container's lifecycle (from CDI specs).</summary>
+    public SpecHooks? Hooks { get; init; }
+
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+}
+
+/// <summary>The runtime-spec <c>hooks</c> object: each list runs in order at its point of the lifecycle.</summary>
+public sealed record SpecHooks
+{
+    /// <summary>Deprecated by the runtime-spec in favour of the three below, still run by runc and crun.</summary>
+    public IReadOnlyList<SpecHook>? Prestart { get; init; }
+
+    public IReadOnlyList<SpecHook>? CreateRuntime { get; init; }
+
+    public IReadOnlyList<SpecHook>? CreateContainer { get; init; }
+
+    public IReadOnlyList<SpecHook>? StartContainer { get; init; }
+
+    public IReadOnlyList<SpecHook>? Poststart { get; init; }
+
+    public IReadOnlyList<SpecHook>? Poststop { get; init; }
+}
+
+/// <summary>One hook: an absolute path, its argv and environment, and a timeout in seconds.</summary>
+public sealed record SpecHook
+{
+    public required string Path { get; init; }
+
+    public IReadOnlyList<string>? Args { get; init; }
+
+    public IReadOnlyList<string>? Env { get; init; }
+
+    public int? Timeout { get; init; }
 }
 
 /// <summary>The container's root filesystem.</summary>

@@ -27,6 +27,7 @@ internal static class ContainerConfigMapper
             Envs = config.Envs.Select(e => KeyValuePair.Create(e.Key, e.Value.ToStringUtf8())).ToList(),
             Mounts = config.Mounts.Select(ToCore).ToList(),
             Devices = config.Devices.Select(d => new Cri.Containers.ContainerDevice(d.ContainerPath, d.HostPath, d.Permissions)).ToList(),
+            CdiDevices = config.CDIDevices.Select(d => d.Name).ToList(),
             Labels = new Dictionary<string, string>(config.Labels),
             Annotations = new Dictionary<string, string>(config.Annotations),
             LogDirectory = sandboxConfig?.LogDirectory ?? string.Empty,
@@ -95,9 +96,9 @@ internal static class ContainerConfigMapper
     private static Cri.Containers.ContainerMount ToCore(Mount m)
     {
         // Id-mapped mounts need support this runtime does not have yet: refuse, never ignore.
-        if (m.UidMappings.Count > 0 || m.GidMappings.Count > 0 || m.RecursiveReadOnly)
+        if (m.UidMappings.Count > 0 || m.GidMappings.Count > 0)
         {
-            throw new InvalidInputException($"mount {m.ContainerPath}: id-mapped mounts and recursive_read_only are not supported");
+            throw new InvalidInputException($"mount {m.ContainerPath}: id-mapped mounts are not supported");
         }
 
         // Image volumes (CRI 1.31+, KEP-4639): the image names the source; a host path as well would be ambiguous.
@@ -118,7 +119,7 @@ internal static class ContainerConfigMapper
             MountPropagation.PropagationHostToContainer => Cri.Containers.MountPropagation.HostToContainer,
             MountPropagation.PropagationBidirectional => Cri.Containers.MountPropagation.Bidirectional,
             _ => throw new InvalidInputException($"mount {m.ContainerPath}: unknown propagation {(int)m.Propagation}"),
-        })
+        }, m.RecursiveReadOnly)
         {
             Image = image,
             ImageSubPath = m.ImageSubPath,

@@ -13,7 +13,7 @@ internal sealed partial class RuntimeServiceAdapter
         var probe = cni.Probe();
         var response = new StatusResponse { Status = new RuntimeStatus() };
         response.Status.Conditions.AddRange(readiness.Evaluate(probe).Select(RuntimeMapper.ToProto));
-        response.RuntimeHandlers.AddRange(RuntimeHandlerSupport.For(config.RuntimeHandlers, config.DefaultRuntime).Select(RuntimeMapper.ToProto));
+        response.RuntimeHandlers.AddRange(RuntimeHandlerSupport.For(config.RuntimeHandlers, config.DefaultRuntime, specOptions.RecursiveReadOnlyHandlers).Select(RuntimeMapper.ToProto));
 
         // Supplemental groups policy (Merge and Strict) is applied at CreateContainer; user namespaces are not made yet.
         response.Features = new RuntimeFeatures { SupplementalGroupsPolicy = true, UserNamespacesHostNetwork = false };

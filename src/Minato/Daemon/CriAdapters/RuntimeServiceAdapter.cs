@@ -32,7 +32,8 @@ internal sealed partial class RuntimeServiceAdapter(
     ContainerEventSource events,
     IHostApplicationLifetime lifetime,
     StreamingRequestValidator streaming,
-    TimeProvider time) : RuntimeService.RuntimeServiceBase
+    TimeProvider time,
+    ContainerSpecOptions specOptions) : RuntimeService.RuntimeServiceBase
 {
     /// <summary>The directory holding the containers' writable layers, which stats report as their filesystem.</summary>
     private string LayerMountpoint => Path.Combine(config.Root, "containers");

@@ -16,11 +16,20 @@ public sealed class RuntimeHandlerSupportTests
     }
 
     [Fact]
-    public void For_AnyHandler_RecursiveReadOnlyAndUserNamespacesNotYetSupported()
+    public void For_AnyHandler_UserNamespacesNotYetSupported()
     {
-        var listed = RuntimeHandlerSupport.For(Handlers, "crun");
+        var listed = RuntimeHandlerSupport.For(Handlers, "crun", new HashSet<string> { "crun", "runc" });
 
-        Assert.All(listed, h => Assert.False(h.RecursiveReadOnlyMounts || h.UserNamespaces));
+        Assert.All(listed, h => Assert.False(h.UserNamespaces));
+    }
+
+    [Fact]
+    public void For_RecursiveReadOnly_OnlyForTheHandlersThatMakeItAndTheDefaultAmongThem()
+    {
+        var listed = RuntimeHandlerSupport.For(Handlers, "runc", new HashSet<string> { "runc" });
+
+        Assert.Equal([("crun", false), ("runc", true), ("", true)], listed.Select(h => (h.Name, h.RecursiveReadOnlyMounts)));
+        Assert.All(RuntimeHandlerSupport.For(Handlers, "runc"), h => Assert.False(h.RecursiveReadOnlyMounts));
     }
 
     [Fact]

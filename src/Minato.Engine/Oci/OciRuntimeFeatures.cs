@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Minato.Engine.Oci;
+
+/// <summary>What an OCI runtime binary says it supports (<c>&lt;runtime&gt; features</c>, runtime-spec features.md),
+/// reduced to what Minato asks of it.</summary>
+/// <param name="MountOptions">The mount options the runtime understands; empty when it has no <c>features</c> command.</param>
+public sealed record OciRuntimeFeatures(IReadOnlySet<string> MountOptions)
+{
+    /// <summary>Linux 5.12 added mount_setattr(2), which <c>rro</c> needs.</summary>
+    private static readonly Version MountSetattrKernel = new(5, 12);
+
+    private const int MaxOutputChars = 1 << 20;
+
+    /// <summary>Nothing known: the runtime gave no usable answer.</summary>
+    public static OciRuntimeFeatures None { get; } = new(new HashSet<string>());
+
+    /// <summary>True when the runtime makes a mount and everything under it read-only (<c>rro</c>) and this kernel
+    /// lets it (mount_setattr with AT_RECURSIVE).</summary>
+    public bool RecursiveReadOnly => MountOptions.Contains("rro") && KernelVersion() >= MountSetattrKernel;
+
+    /// <summary>Runs <c>features</c> on the handler's binary; <see cref="None"/> when it is missing, fails, takes longer
+    /// than <paramref name="timeout"/> or prints something else (crun before 1.10 has no such command).</summary>
+    public static OciRuntimeFeatures Probe(OciRuntimeHandler handler, TimeSpan timeout)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        if (handler.ResolveExecutable() is not { } executable)
+        {
+            return None;
+        }
+
+        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.ArgumentList.Add("features");
+        try
+        {
+            using var process = Process.Start(start);
+            if (process is null)
+            {
+                return None;
+            }
+
+            process.ErrorDataReceived += (_, _) => { };
+            process.BeginErrorReadLine();
+            var output = process.StandardOutput.ReadToEndAsync();
+            if (!process.WaitForExit(timeout) || !output.Wait(timeout))
+            {
+                process.Kill(entireProcessTree: true);
+                return None;
+            }
+
+            return process.ExitCode == 0 && output.Result.Length <= MaxOutputChars ? Parse(output.Result) : None;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return None;
+        }
+    }
+
+    /// <summary>Reads a features document; <see cref="None"/> when it is not one.</summary>
+    public static OciRuntimeFeatures Parse(string json)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            if (document.RootElement.ValueKind != JsonValueKind.Object ||
+                !document.RootElement.TryGetProperty("mountOptions", out var options) || options.ValueKind != JsonValueKind.Array)
+            {
+                return None;
+            }
+
+            return new OciRuntimeFeatures(options.EnumerateArray()
+                .Where(o => o.ValueKind == JsonValueKind.String)
+                .Select(o => o.GetString()!)
+                .ToHashSet(StringComparer.Ordinal));
+        }
+        catch (JsonException)
+        {
+            return None;
+        }
+    }
+
+    /// <summary>The running kernel's major.minor, from <c>/proc/sys/kernel/osrelease</c>.</summary>
+    private static Version KernelVersion()
+    {
+        try
+        {
+            var release = File.ReadAllText("/proc/sys/kernel/osrelease").Trim();
+            var parts = release.Split('.', 3);
+            return parts.Length >= 2 &&
+                int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) &&
+                int.TryParse(new string(parts[1].TakeWhile(char.IsAsciiDigit).ToArray()), NumberStyles.None, CultureInfo.InvariantCulture, out var minor)
+                ? new Version(major, minor)
+                : new Version(0, 0);
+        }
+        catch (IOException)
+        {
+            return new Version(0, 0);
+        }
+    }
+}
