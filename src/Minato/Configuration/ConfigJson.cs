@@ -40,6 +40,10 @@ public static class ConfigJson
             json.WriteNumber("max_concurrent_downloads_total", config.Images.Pull.MaxConcurrentDownloads);
             json.WriteNumber("image_pull_stall_timeout_seconds", (int)config.Images.Pull.StallTimeout.TotalSeconds);
             json.WriteString("seccomp_profile_root", config.SeccompProfileRoot);
+            json.WriteStartObject("docker_api");
+            json.WriteString("listen", config.DockerApi.Listen);
+            json.WriteString("group", config.DockerApi.Group);
+            json.WriteEndObject();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {
