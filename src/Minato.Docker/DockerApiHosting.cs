@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Minato.Docker.Daemon;
 using Minato.Docker.Http;
+using Minato.Docker.Images;
 
 namespace Minato.Docker;
 
@@ -14,7 +15,10 @@ public static class DockerApiHosting
     /// <summary>Registers the router and every route group; the engine services they use must be registered already.</summary>
     public static IServiceCollection AddDockerApi(this IServiceCollection services, DockerHostOptions options) => services
         .AddSingleton(options)
+        .AddSingleton<ImageDetails>()
+        .AddSingleton<ImageSummaries>()
         .AddSingleton<IDockerRoutes, SystemRoutes>()
+        .AddSingleton<IDockerRoutes, InfoRoutes>()
         .AddSingleton<DockerRouter>();
 
     /// <summary>
