@@ -19,6 +19,7 @@ public static class DockerApiHosting
         .AddSingleton<ImageSummaries>()
         .AddSingleton<IDockerRoutes, SystemRoutes>()
         .AddSingleton<IDockerRoutes, InfoRoutes>()
+        .AddSingleton<IDockerRoutes, ImageRoutes>()
         .AddSingleton<DockerRouter>();
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Minato.Docker.Daemon;
+using Minato.Docker.Images;
 
 namespace Minato.Docker.Http;
 
@@ -8,4 +9,10 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(VersionResponse))]
 [JsonSerializable(typeof(InfoResponse))]
 [JsonSerializable(typeof(DiskUsageResponse))]
+[JsonSerializable(typeof(List<ImageSummary>))]
+[JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(List<HistoryItem>))]
+[JsonSerializable(typeof(List<DeleteItem>))]
+[JsonSerializable(typeof(ProgressMessage))]
+[JsonSerializable(typeof(RegistryAuthConfig))]
 public sealed partial class DockerJson : JsonSerializerContext;

@@ -35,6 +35,9 @@ public sealed class DockerClient : IDisposable
 
     public MinatoDaemon Daemon { get; }
 
+    /// <summary>The CLI's <c>DOCKER_CONFIG</c> directory (its config.json holds registry credentials).</summary>
+    public string ConfigDirectory => _configDirectory;
+
     /// <summary>HTTP/1.1 over the Docker socket; paths are relative (<c>v1.45/_ping</c>).</summary>
     public HttpClient Http { get; }
 
