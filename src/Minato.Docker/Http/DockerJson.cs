@@ -14,5 +14,6 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(List<HistoryItem>))]
 [JsonSerializable(typeof(List<DeleteItem>))]
 [JsonSerializable(typeof(ProgressMessage))]
+[JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(RegistryAuthConfig))]
 public sealed partial class DockerJson : JsonSerializerContext;

@@ -21,6 +21,7 @@ public sealed partial class ImageRoutes(
     [
         new(HttpMethods.Post, "/images/create", CreateAsync, 0),
         new(HttpMethods.Get, "/images/json", ListAsync, 0),
+        new(HttpMethods.Post, "/images/prune", PruneAsync, 0),
         new(HttpMethods.Get, "/images/{name*}/json", InspectAsync, 0),
         new(HttpMethods.Get, "/images/{name*}/history", HistoryAsync, 0),
         new(HttpMethods.Post, "/images/{name*}/tag", TagAsync, 0),

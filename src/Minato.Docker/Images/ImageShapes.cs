@@ -80,6 +80,9 @@ public sealed record RootFsShape(string Type, IReadOnlyList<string> Layers);
 /// <summary>When the image was last tagged here.</summary>
 public sealed record ImageMetadata(string LastTagTime);
 
+/// <summary><c>POST /images/prune</c>: what went and the bytes the disk got back.</summary>
+public sealed record PruneResponse(IReadOnlyList<DeleteItem>? ImagesDeleted, long SpaceReclaimed);
+
 /// <summary>One entry of <c>GET /images/{name}/history</c>, newest first.</summary>
 public sealed record HistoryItem(string Id, long Created, string CreatedBy, IReadOnlyList<string>? Tags, long Size, string Comment);
 
