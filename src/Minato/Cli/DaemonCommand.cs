@@ -23,8 +23,13 @@ internal static class DaemonCommand
         };
 
         var registriesConfig = new Option<string?>("--registries-config") { Description = "registries.conf (v2) with mirrors, insecure and blocked registries" };
+        var dockerApi = new Option<string?>("--docker-api")
+        {
+            Description = $"Also serve the Docker Engine API: unix:///path (alone: {DockerApiSettings.DefaultListen}) or tcp://host:port with [docker_api] TLS files",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
         var command = new Command("daemon", "Run the CRI daemon");
-        foreach (var option in new Option[] { config, listen, root, state, logLevel, cniConfigDir, cniPluginDirs, registriesConfig })
+        foreach (var option in new Option[] { config, listen, root, state, logLevel, cniConfigDir, cniPluginDirs, registriesConfig, dockerApi })
         {
             command.Options.Add(option);
         }
@@ -43,6 +48,7 @@ internal static class DaemonCommand
                     CniConfigDir = parse.GetValue(cniConfigDir),
                     CniPluginDirs = parse.GetValue(cniPluginDirs),
                     RegistriesConfig = parse.GetValue(registriesConfig),
+                    DockerApi = parse.GetResult(dockerApi) is null ? null : parse.GetValue(dockerApi) ?? DockerApiSettings.DefaultListen,
                 });
                 return await DaemonHost.RunAsync(effective, cancellationToken);
             }

@@ -48,6 +48,11 @@ public static class ConfigJson
             }
 
             json.WriteEndArray();
+
+            json.WriteStartObject("docker_api");
+            json.WriteString("listen", config.DockerApi.Listen);
+            json.WriteString("group", config.DockerApi.Group);
+            json.WriteEndObject();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {

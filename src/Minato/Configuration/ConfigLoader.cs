@@ -19,6 +19,9 @@ public sealed record ConfigOverrides
     public IReadOnlyList<string>? CniPluginDirs { get; init; }
 
     public string? RegistriesConfig { get; init; }
+
+    /// <summary><c>--docker-api</c>: the Docker API endpoint (replaces <c>[docker_api] listen</c>).</summary>
+    public string? DockerApi { get; init; }
 }
 
 /// <summary>Builds the effective <see cref="MinatoConfig"/> and checks it before anything starts.</summary>
@@ -67,6 +70,13 @@ public static class ConfigLoader
         // How a vendor runtime that wraps runc is plugged in (GPU nodes without CDI; CDI needs no handler of its own).
         text.Append("\n# A vendor runtime that wraps runc, selected by pods whose RuntimeClass handler is its name:\n");
         text.Append("# [runtimes.nvidia]\n# path = \"/usr/bin/nvidia-container-runtime\"\n");
+        text.Append("\n# The Docker Engine API (docker CLI, compose, SDKs). Off unless listen is set; whoever can connect to it\n");
+        text.Append("# can start privileged containers, so it is root on this machine: keep the socket's group small.\n");
+        text.Append("[docker_api]\n");
+        foreach (var key in ConfigSchema.DockerApiKeys)
+        {
+            text.Append("# ").Append(key.Comment).Append("\n# ").Append(key.Name).Append(" = ").Append(key.Example ?? key.Render(defaults)).Append('\n');
+        }
 
         return text.ToString();
     }
@@ -84,6 +94,7 @@ public static class ConfigLoader
             Root = o.Root ?? config.Root,
             State = o.State ?? config.State,
             LogLevel = o.LogLevel is null ? config.LogLevel : ConfigSchema.TryParseLogLevel(o.LogLevel)!.Value,
+            DockerApi = config.DockerApi with { Listen = o.DockerApi ?? config.DockerApi.Listen },
             Images = config.Images with { RegistriesConfig = o.RegistriesConfig ?? config.Images.RegistriesConfig },
             Cni = config.Cni with
             {
@@ -107,6 +118,7 @@ public static class ConfigLoader
             throw new ConfigException($"{where}: key 'listen' socket path is longer than 107 bytes");
         }
 
+        ValidateDockerApi(where, config.DockerApi);
         RequireAbsolute(where, "root", config.Root);
         RequireAbsolute(where, "state", config.State);
         RequireAbsolute(where, "cni_config_dir", config.Cni.ConfigDir);
@@ -171,6 +183,48 @@ public static class ConfigLoader
         if (config.CgroupDriver == CgroupDriver.Systemd && !Directory.Exists("/run/systemd/system"))
         {
             throw new ConfigException($"{where}: key 'cgroup_driver' is \"systemd\" but systemd is not running on this machine");
+        }
+    }
+
+    private static void ValidateDockerApi(string where, DockerApiSettings docker)
+    {
+        if (!docker.Enabled)
+        {
+            return;
+        }
+
+        if (docker.IsUnix)
+        {
+            if (!docker.Listen.StartsWith("unix:///", StringComparison.Ordinal) || docker.Listen.Contains('\0', StringComparison.Ordinal) ||
+                Encoding.UTF8.GetByteCount(docker.SocketPath) > 107)
+            {
+                throw new ConfigException($"{where}: key 'docker_api.listen' must be unix:///absolute/path of at most 107 bytes (got \"{docker.Listen}\")");
+            }
+
+            return;
+        }
+
+        if (!docker.Listen.StartsWith("tcp://", StringComparison.Ordinal) || !Uri.TryCreate("tcp://" + docker.Listen["tcp://".Length..], UriKind.Absolute, out var uri) ||
+            uri.Port <= 0 || uri.AbsolutePath != "/")
+        {
+            throw new ConfigException($"{where}: key 'docker_api.listen' must be unix:///absolute/path or tcp://host:port (got \"{docker.Listen}\")");
+        }
+
+        // The Docker API is root-equivalent; dockerd without --tlsverify on TCP is the classic way machines get taken over.
+        if (docker.TlsCert.Length == 0 || docker.TlsKey.Length == 0 || docker.TlsCa.Length == 0)
+        {
+            throw new ConfigException(
+                $"{where}: key 'docker_api.listen' is {docker.Listen}, but plain TCP is refused: the Docker API is root on this machine. " +
+                "Set docker_api.tls_cert, docker_api.tls_key and docker_api.tls_ca (clients must present a certificate), or use unix:///path");
+        }
+
+        foreach (var (key, path) in new[] { ("docker_api.tls_cert", docker.TlsCert), ("docker_api.tls_key", docker.TlsKey), ("docker_api.tls_ca", docker.TlsCa) })
+        {
+            RequireAbsolute(where, key, path);
+            if (!File.Exists(path))
+            {
+                throw new ConfigException($"{where}: key '{key}' names {path}, which does not exist");
+            }
         }
     }
 

@@ -67,6 +67,21 @@ internal static class ConfigSchema
             c => "[" + string.Join(", ", c.CdiSpecDirs.Select(Quote)) + "]", (c, e) => c with { CdiSpecDirs = e.AsStringArray() }),
     ];
 
+    /// <summary>Keys of the <c>[docker_api]</c> table.</summary>
+    internal static readonly IReadOnlyList<Key> DockerApiKeys =
+    [
+        new("listen", "Docker Engine API endpoint: unix:///path (mode 0660), or tcp://host:port with tls_cert, tls_key and tls_ca. Unset: no Docker API. Whoever can connect is root on this machine.",
+            c => Quote(c.DockerApi.Listen), (c, e) => c with { DockerApi = c.DockerApi with { Listen = e.AsString() } }, Example: Quote(DockerApiSettings.DefaultListen)),
+        new("group", "Group (name or gid) given the Docker socket, as dockerd's \"docker\" group. Unset: root's group.",
+            c => Quote(c.DockerApi.Group), (c, e) => c with { DockerApi = c.DockerApi with { Group = e.AsString() } }, Example: Quote("docker")),
+        new("tls_cert", "PEM server certificate of a tcp:// listener.",
+            c => Quote(c.DockerApi.TlsCert), (c, e) => c with { DockerApi = c.DockerApi with { TlsCert = e.AsString() } }, Example: Quote("/etc/minato/docker-api/cert.pem")),
+        new("tls_key", "PEM private key of tls_cert.",
+            c => Quote(c.DockerApi.TlsKey), (c, e) => c with { DockerApi = c.DockerApi with { TlsKey = e.AsString() } }, Example: Quote("/etc/minato/docker-api/key.pem")),
+        new("tls_ca", "PEM CA bundle that client certificates must chain to (clients without one are refused).",
+            c => Quote(c.DockerApi.TlsCa), (c, e) => c with { DockerApi = c.DockerApi with { TlsCa = e.AsString() } }, Example: Quote("/etc/minato/docker-api/ca.pem")),
+    ];
+
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>
     internal static readonly IReadOnlyList<string> RuntimeKeys = ["path"];
 
@@ -76,6 +91,11 @@ internal static class ConfigSchema
         if (entry.KeyPath.Count == 1 && Keys.FirstOrDefault(k => k.Name == entry.KeyPath[0]) is { } key)
         {
             return key.Apply(config, entry);
+        }
+
+        if (entry.KeyPath is ["docker_api", var dockerKey] && DockerApiKeys.FirstOrDefault(k => k.Name == dockerKey) is { } docker)
+        {
+            return docker.Apply(config, entry);
         }
 
         if (entry.KeyPath is ["runtimes", var handler, "path"])

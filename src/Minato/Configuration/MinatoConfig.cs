@@ -54,6 +54,9 @@ public sealed record MinatoConfig
     /// <summary>The streaming server that Exec, Attach and PortForward URLs point to.</summary>
     public Streaming.StreamingOptions Streaming { get; init; } = new();
 
+    /// <summary>The Docker Engine API listener (<c>[docker_api]</c>); off unless <c>listen</c> is set.</summary>
+    public DockerApiSettings DockerApi { get; init; } = new();
+
     /// <summary>Directory Localhost seccomp profiles must lie in; empty (the default) accepts any absolute path.</summary>
     public string SeccompProfileRoot { get; init; } = "";
 

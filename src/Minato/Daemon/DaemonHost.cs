@@ -10,6 +10,7 @@ using Minato.Cri.Containers;
 using Minato.Cri.Network;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
+using Minato.Docker;
 using Minato.Engine;
 using Minato.Engine.Containers;
 using Minato.Engine.Linux;
@@ -35,6 +36,18 @@ internal static class DaemonHost
     {
         // The socket first: a second daemon pointed at a live socket must fail before it creates anything.
         SocketFile.Prepare(config.SocketPath);
+        var docker = config.DockerApi;
+        var dockerGroup = docker.Group.Length > 0 ? SocketGroup.Resolve(docker.Group, "docker_api.group") : (uint?)null;
+        if (docker is { Enabled: true, IsUnix: true })
+        {
+            if (docker.SocketPath == config.SocketPath)
+            {
+                throw new DaemonStartupException($"the Docker API and the CRI cannot share the socket {config.SocketPath}");
+            }
+
+            SocketFile.Prepare(docker.SocketPath);
+        }
+
         using var socketLock = InstanceLock.TryAcquire(config.SocketPath + ".lock")
             ?? throw new DaemonStartupException($"another daemon is starting on {config.SocketPath}");
         Directory.CreateDirectory(config.Root, DirectoryMode);
@@ -63,6 +76,20 @@ internal static class DaemonHost
             app.Services.GetRequiredService<PodNetworkConfig>().RenderStored();
             await app.StartAsync(cancellationToken);
             SocketFile.Restrict(config.SocketPath);
+            if (docker.Enabled)
+            {
+                if (docker.IsUnix)
+                {
+                    SocketFile.Restrict(docker.SocketPath);
+                    if (dockerGroup is { } gid)
+                    {
+                        SocketGroup.Apply(docker.SocketPath, gid);
+                    }
+                }
+
+                DaemonLog.ServingDockerApi(logger, docker.Listen, Docker.Http.ApiVersion.Current.ToString());
+            }
+
             await File.WriteAllTextAsync(PidFile(config), $"{Environment.ProcessId}\n", cancellationToken);
             DaemonLog.Serving(logger, ProductVersion.Value, config.Listen, config.Root, config.State,
                 app.Services.GetRequiredService<HostFacts>().CgroupMode.ToString().ToLowerInvariant(),
@@ -75,6 +102,10 @@ internal static class DaemonHost
         {
             await app.DisposeAsync();
             File.Delete(config.SocketPath);
+            if (docker is { Enabled: true, IsUnix: true })
+            {
+                File.Delete(docker.SocketPath);
+            }
             File.Delete(PidFile(config));
             DaemonLog.Stopped(logger, config.SocketPath);
         }
@@ -100,6 +131,10 @@ internal static class DaemonHost
                 // kubelet and crictl before 1.30 send the socket path as :authority, which Kestrel refuses.
                 listen.UseAuthorityRewrite();
             });
+            if (config.DockerApi.Enabled)
+            {
+                DockerListener.Add(kestrel, config.DockerApi);
+            }
         });
 
         var handler = config.RuntimeHandlers.First(h => h.Name == config.DefaultRuntime);
@@ -129,6 +164,18 @@ internal static class DaemonHost
             .AddContainers(config)
             .AddImages(config)
             .AddStreaming(config);
+        if (config.DockerApi.Enabled)
+        {
+            builder.Services.AddDockerApi(new DockerHostOptions
+            {
+                RootDirectory = config.Root,
+                CgroupDriver = config.CgroupDriver.ToString().ToLowerInvariant(),
+                CgroupVersion = CgroupModeDetector.DetectSelf() == CgroupMode.Unified ? "2" : "1",
+                Runtimes = config.RuntimeHandlers.ToDictionary(h => h.Name, h => h.Path, StringComparer.Ordinal),
+                DefaultRuntime = config.DefaultRuntime,
+            });
+        }
+
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxMessageSize;
@@ -138,6 +185,11 @@ internal static class DaemonHost
         });
 
         var app = builder.Build();
+        if (config.DockerApi.Enabled)
+        {
+            app.UseDockerApi();
+        }
+
         app.MapGrpcService<CriAdapters.RuntimeServiceAdapter>();
         app.MapGrpcService<CriAdapters.ImageServiceAdapter>();
         app.MapGrpcService<MinatoImagesAdapter>();

@@ -9,6 +9,9 @@ internal static partial class DaemonLog
     [LoggerMessage(1, LogLevel.Information, "minato {Version} serving CRI v1 on {Listen} (root {Root}, state {State}, cgroups {CgroupMode}, driver {CgroupDriver})")]
     public static partial void Serving(ILogger logger, string version, string listen, string root, string state, string cgroupMode, string cgroupDriver);
 
+    [LoggerMessage(5, LogLevel.Information, "serving the Docker Engine API on {Listen} (API {ApiVersion}); whoever can connect is root on this machine")]
+    public static partial void ServingDockerApi(ILogger logger, string listen, string apiVersion);
+
     [LoggerMessage(2, LogLevel.Information, "metadata database {Path} at schema version {SchemaVersion}")]
     public static partial void StoreOpened(ILogger logger, string path, int schemaVersion);
 

@@ -70,6 +70,71 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
+    /// Gives image <paramref name="id"/> the name <paramref name="name"/> (a normalised <c>registry/repo:tag</c> or
+    /// <c>registry/repo@digest</c>); a name another image held moves to this one, as a pull of that tag would.
+    /// </summary>
+    /// <exception cref="Errors.NotFoundException">No image <paramref name="id"/>.</exception>
+    public async Task TagAsync(string id, string name, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (sync)
+            {
+                if (!byId.ContainsKey(id))
+                {
+                    throw new Errors.NotFoundException($"image {id} not found");
+                }
+            }
+
+            using var connection = store.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            transaction.Execute("INSERT OR REPLACE INTO image_names (name, image_id, kind) VALUES ($name, $id, $kind);",
+                ("$name", name), ("$id", id), ("$kind", name.Contains('@', StringComparison.Ordinal) ? "digest" : "tag"));
+            transaction.Commit();
+            lock (sync)
+            {
+                names[name] = id;
+            }
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>Removes the name <paramref name="name"/>, keeping the image; false when no image had it.</summary>
+    public async Task<bool> UntagAsync(string name, CancellationToken cancellationToken)
+    {
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            lock (sync)
+            {
+                if (!names.ContainsKey(name))
+                {
+                    return false;
+                }
+            }
+
+            using var connection = store.OpenConnection();
+            using var transaction = connection.BeginTransaction();
+            transaction.Execute("DELETE FROM image_names WHERE name = $name;", ("$name", name));
+            transaction.Commit();
+            lock (sync)
+            {
+                names.Remove(name);
+            }
+
+            return true;
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>
     /// Removes the image and every name pointing to it, then deletes the snapshots and blobs no other image uses and
     /// no pull holds. Returns false when there was no such image.
     /// </summary>

@@ -1,0 +1,19 @@
+using System.Text.Json.Serialization;
+using Minato.Docker.Daemon;
+using Minato.Docker.Images;
+
+namespace Minato.Docker.Http;
+
+/// <summary>Source-generated JSON for every Docker shape; property names are the C# names, as Docker spells them.</summary>
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(VersionResponse))]
+[JsonSerializable(typeof(InfoResponse))]
+[JsonSerializable(typeof(DiskUsageResponse))]
+[JsonSerializable(typeof(List<ImageSummary>))]
+[JsonSerializable(typeof(ImageInspect))]
+[JsonSerializable(typeof(List<HistoryItem>))]
+[JsonSerializable(typeof(List<DeleteItem>))]
+[JsonSerializable(typeof(ProgressMessage))]
+[JsonSerializable(typeof(PruneResponse))]
+[JsonSerializable(typeof(RegistryAuthConfig))]
+public sealed partial class DockerJson : JsonSerializerContext;
