@@ -33,7 +33,7 @@ public static class CheckpointRestoreConfig
         if (missing.Count > 0)
         {
             throw new InvalidInputException(
-                $"mounts: restoring checkpoint archive {checkpoint.Archive} needs the bind mounts it was checkpointed with; give host paths for {string.Join(", ", missing.Take(20))}");
+                $"mounts: restoring {checkpoint.Source} needs the bind mounts it was checkpointed with; give host paths for {string.Join(", ", missing.Take(20))}");
         }
 
         var process = checkpoint.Spec.Process;

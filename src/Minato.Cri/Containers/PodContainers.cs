@@ -65,6 +65,14 @@ public sealed class PodContainers : IPodContainers
 
         // The same resolver as ImageStatus and RemoveImage, so an image pulled as gcr.io/x/y is found as gcr.io/x/y.
         var image = _images.Resolve(config.Image.Image) ?? throw new NotFoundException($"image {config.Image.Image} not found: pull it first");
+
+        // CRI-O's other form: an image annotated as a checkpoint holds the archive's files in its layer.
+        if (await _engine.IsCheckpointImageAsync(image, cancellationToken))
+        {
+            using var held = await _engine.UnpackCheckpointImageAsync(image, config.Image.Image, cancellationToken);
+            return await CreateRestoringAsync(pod, config, held, cancellationToken);
+        }
+
         return await CreateAsync(pod, config, image, null, cancellationToken);
     }
 
@@ -73,6 +81,12 @@ public sealed class PodContainers : IPodContainers
     private async Task<PodContainer> CreateRestoringAsync(PodSandbox pod, ContainerConfig request, CancellationToken cancellationToken)
     {
         using var checkpoint = await _engine.UnpackCheckpointAsync(request.Image.Image, cancellationToken);
+        return await CreateRestoringAsync(pod, request, checkpoint, cancellationToken);
+    }
+
+    /// <summary>The restore from an unpacked checkpoint (from an archive or a checkpoint image); the caller disposes it.</summary>
+    private async Task<PodContainer> CreateRestoringAsync(PodSandbox pod, ContainerConfig request, UnpackedCheckpoint checkpoint, CancellationToken cancellationToken)
+    {
         var name = CheckpointRestoreConfig.ImageOf(checkpoint);
         ImageRecord? image;
         try
@@ -81,12 +95,12 @@ public sealed class PodContainers : IPodContainers
         }
         catch (InvalidInputException e)
         {
-            throw new InvalidInputException($"checkpoint archive {request.Image.Image} is not usable: its config.dump names image \"{name}\": {e.Message}", e);
+            throw new InvalidInputException($"{checkpoint.Source} is not usable: its config.dump names image \"{name}\": {e.Message}", e);
         }
 
         if (image is null)
         {
-            throw new NotFoundException($"image \"{name}\", which checkpoint archive {request.Image.Image} was taken from, not found: pull it first");
+            throw new NotFoundException($"image \"{name}\", which {checkpoint.Source} was taken from, not found: pull it first");
         }
 
         return await CreateAsync(pod, CheckpointRestoreConfig.For(request, checkpoint, image.Id), image, checkpoint, cancellationToken);

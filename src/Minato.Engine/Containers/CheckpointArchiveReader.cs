@@ -12,7 +12,8 @@ using static Minato.Engine.Linux.Interop.LinuxConstants;
 namespace Minato.Engine.Containers;
 
 /// <summary>Unpacks and validates a checkpoint archive (the layout <see cref="CheckpointArchive"/> writes, as CRI-O and
-/// Podman do) that a caller hands over for restore. The archive is hostile until proven otherwise.</summary>
+/// Podman do) that a caller hands over for restore, or the same files held in a checkpoint image's layer. The
+/// archive or image is hostile until proven otherwise; both forms pass the same checks.</summary>
 /// <remarks>
 /// The archive goes through the same confined, bounded unpacker as image layers (<see cref="LayerUnpacker"/>), so no
 /// entry lands outside the private directory. Afterwards only directories and regular files may remain (CRIU's images
@@ -65,32 +66,98 @@ public static class CheckpointArchiveReader
                 }
             }
 
-            using var root = RootedDirectory.Open(directory);
-            CheckEntries(archive, root, string.Empty);
-            if (root.GetStatus(CheckpointArchive.CheckpointDirectory) is not { IsDirectory: true } ||
-                root.GetStatus(CheckpointArchive.CheckpointDirectory + "/" + InventoryImage) is not { IsRegularFile: true })
-            {
-                throw Invalid(archive, $"it has no {CheckpointArchive.CheckpointDirectory}/ directory with CRIU's images ({InventoryImage})");
-            }
-
-            var config = Parse(archive, root, CheckpointArchive.ConfigDumpFile, MaxConfigDumpBytes, required: true,
-                bytes => JsonSerializer.Deserialize(bytes, CheckpointJsonContext.Default.CheckpointConfigDump))!;
-            var spec = Parse(archive, root, CheckpointArchive.SpecDumpFile, MaxSpecDumpBytes, required: true,
-                bytes => JsonSerializer.Deserialize(bytes, RuntimeSpecJsonContext.Default.RuntimeSpec))!;
-            var deleted = Parse(archive, root, CheckpointArchive.DeletedFilesFile, MaxDeletedFilesBytes, required: false,
-                bytes => JsonSerializer.Deserialize(bytes, CheckpointJsonContext.Default.ListString)) ?? [];
-            if (root.GetStatus(CheckpointArchive.RootfsDiffFile) is { } diff && !diff.IsRegularFile)
-            {
-                throw Invalid(archive, $"{CheckpointArchive.RootfsDiffFile} is not a regular file");
-            }
-
-            return new UnpackedCheckpoint(archive, directory, config, spec, CleanDeletedFiles(archive, deleted));
+            return Validate(archive, directory, fromImage: false);
         }
         catch
         {
             System.IO.Directory.Delete(directory, recursive: true);
             throw;
         }
+    }
+
+    /// <summary>Copies the checkpoint held by an image's unpacked layer (<paramref name="snapshot"/>, shared and never
+    /// written here) into <paramref name="directory"/> (which must not exist) and validates it exactly as an archive;
+    /// on any failure the directory is removed. <paramref name="image"/> names the image in messages.</summary>
+    /// <exception cref="InvalidInputException">The layer holds no usable checkpoint: something that is not a
+    /// directory or regular file, too many entries, or a missing or malformed metadata file.</exception>
+    public static UnpackedCheckpoint CopyFromSnapshot(string image, string snapshot, string directory)
+    {
+        System.IO.Directory.CreateDirectory(Path.GetDirectoryName(directory)!);
+        System.IO.Directory.CreateDirectory(directory);
+        try
+        {
+            using (var source = RootedDirectory.Open(snapshot))
+            using (var target = RootedDirectory.Open(directory))
+            {
+                long entries = 0;
+                Copy(image, source, target, string.Empty, ref entries);
+            }
+
+            return Validate(image, directory, fromImage: true);
+        }
+        catch
+        {
+            System.IO.Directory.Delete(directory, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Copies directories and regular files only (by descriptor, no link followed); anything else is refused
+    /// with the same words as in an archive.</summary>
+    private static void Copy(string image, RootedDirectory source, RootedDirectory target, string directory, ref long entries)
+    {
+        var host = directory.Length == 0 ? source.HostPath : Path.Combine(source.HostPath, directory);
+        foreach (var name in new DirectoryInfo(host).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }).Select(i => i.Name).ToList())
+        {
+            if (++entries > MaxEntries)
+            {
+                throw InvalidImage(image, $"it holds more than {MaxEntries} entries");
+            }
+
+            var path = directory.Length == 0 ? name : directory + "/" + name;
+            var status = source.GetStatus(path) ?? throw InvalidImage(image, $"entry {path} vanished while it was copied");
+            if (status.IsDirectory)
+            {
+                target.CreateDirectory(path);
+                Copy(image, source, target, path, ref entries);
+            }
+            else if (status.IsRegularFile)
+            {
+                using var from = new FileStream(source.OpenFileForReading(path), FileAccess.Read, 1 << 16);
+                using var to = new FileStream(target.CreateFile(path), FileAccess.Write, 1 << 16);
+                from.CopyTo(to);
+            }
+            else
+            {
+                throw InvalidImage(image, $"entry {Shorten(path)} is not a regular file or directory (links, devices and whiteouts are refused)");
+            }
+        }
+    }
+
+    /// <summary>Checks an unpacked checkpoint directory and reads its metadata.</summary>
+    private static UnpackedCheckpoint Validate(string source, string directory, bool fromImage)
+    {
+        Func<string, string, InvalidInputException> invalid = fromImage ? InvalidImage : Invalid;
+        using var root = RootedDirectory.Open(directory);
+        CheckEntries(source, root, string.Empty, invalid);
+        if (root.GetStatus(CheckpointArchive.CheckpointDirectory) is not { IsDirectory: true } ||
+            root.GetStatus(CheckpointArchive.CheckpointDirectory + "/" + InventoryImage) is not { IsRegularFile: true })
+        {
+            throw invalid(source, $"it has no {CheckpointArchive.CheckpointDirectory}/ directory with CRIU's images ({InventoryImage})");
+        }
+
+        var config = Parse(source, root, CheckpointArchive.ConfigDumpFile, MaxConfigDumpBytes, required: true, invalid,
+            bytes => JsonSerializer.Deserialize(bytes, CheckpointJsonContext.Default.CheckpointConfigDump))!;
+        var spec = Parse(source, root, CheckpointArchive.SpecDumpFile, MaxSpecDumpBytes, required: true, invalid,
+            bytes => JsonSerializer.Deserialize(bytes, RuntimeSpecJsonContext.Default.RuntimeSpec))!;
+        var deleted = Parse(source, root, CheckpointArchive.DeletedFilesFile, MaxDeletedFilesBytes, required: false, invalid,
+            bytes => JsonSerializer.Deserialize(bytes, CheckpointJsonContext.Default.ListString)) ?? [];
+        if (root.GetStatus(CheckpointArchive.RootfsDiffFile) is { } diff && !diff.IsRegularFile)
+        {
+            throw invalid(source, $"{CheckpointArchive.RootfsDiffFile} is not a regular file");
+        }
+
+        return new UnpackedCheckpoint(source, directory, config, spec, CleanDeletedFiles(source, deleted, invalid)) { FromImage = fromImage };
     }
 
     /// <summary>Opens the archive, which must be a regular file: O_NONBLOCK keeps a FIFO named as the archive from
@@ -129,39 +196,39 @@ public static class CheckpointArchiveReader
         return parts.Count == 0 || parts.Contains("..") ? null : string.Join('/', parts);
     }
 
-    private static List<string> CleanDeletedFiles(string archive, List<string> deleted)
+    private static List<string> CleanDeletedFiles(string archive, List<string> deleted, Func<string, string, InvalidInputException> invalid)
     {
         if (deleted.Count > MaxDeletedFiles)
         {
-            throw Invalid(archive, $"{CheckpointArchive.DeletedFilesFile} lists more than {MaxDeletedFiles} paths");
+            throw invalid(archive, $"{CheckpointArchive.DeletedFilesFile} lists more than {MaxDeletedFiles} paths");
         }
 
         var clean = new List<string>(deleted.Count);
         foreach (var path in deleted)
         {
             clean.Add(CleanRootfsPath(path ?? string.Empty) ??
-                throw Invalid(archive, $"{CheckpointArchive.DeletedFilesFile} names \"{Shorten(path ?? "null")}\", which is not a path inside the container's root filesystem"));
+                throw invalid(archive, $"{CheckpointArchive.DeletedFilesFile} names \"{Shorten(path ?? "null")}\", which is not a path inside the container's root filesystem"));
         }
 
         return clean;
     }
 
-    private static T? Parse<T>(string archive, RootedDirectory root, string name, long maxBytes, bool required, Func<byte[], T?> parse)
+    private static T? Parse<T>(string archive, RootedDirectory root, string name, long maxBytes, bool required, Func<string, string, InvalidInputException> invalid, Func<byte[], T?> parse)
         where T : class
     {
         if (root.GetStatus(name) is not { } status)
         {
-            return required ? throw Invalid(archive, $"it has no {name}") : null;
+            return required ? throw invalid(archive, $"it has no {name}") : null;
         }
 
         if (!status.IsRegularFile)
         {
-            throw Invalid(archive, $"{name} is not a regular file");
+            throw invalid(archive, $"{name} is not a regular file");
         }
 
         if (status.Size > maxBytes)
         {
-            throw Invalid(archive, $"{name} is {status.Size} bytes, more than the {maxBytes} allowed");
+            throw invalid(archive, $"{name} is {status.Size} bytes, more than the {maxBytes} allowed");
         }
 
         using var handle = root.OpenFileForReading(name);
@@ -169,35 +236,38 @@ public static class CheckpointArchiveReader
         RandomAccess.Read(handle, bytes, 0);
         try
         {
-            return parse(bytes) ?? throw Invalid(archive, $"{name} is JSON null");
+            return parse(bytes) ?? throw invalid(archive, $"{name} is JSON null");
         }
         catch (JsonException e)
         {
-            throw Invalid(archive, $"{name} is not valid: {e.Message}");
+            throw invalid(archive, $"{name} is not valid: {e.Message}");
         }
     }
 
     /// <summary>Only directories and regular files may be in a checkpoint archive.</summary>
-    private static void CheckEntries(string archive, RootedDirectory root, string directory)
+    private static void CheckEntries(string archive, RootedDirectory root, string directory, Func<string, string, InvalidInputException> invalid)
     {
         var host = directory.Length == 0 ? root.HostPath : Path.Combine(root.HostPath, directory);
         foreach (var name in new DirectoryInfo(host).EnumerateFileSystemInfos("*", new EnumerationOptions { AttributesToSkip = 0 }).Select(i => i.Name).ToList())
         {
             var path = directory.Length == 0 ? name : directory + "/" + name;
-            var status = root.GetStatus(path) ?? throw Invalid(archive, $"entry {path} vanished while it was checked");
+            var status = root.GetStatus(path) ?? throw invalid(archive, $"entry {path} vanished while it was checked");
             if (status.IsDirectory)
             {
-                CheckEntries(archive, root, path);
+                CheckEntries(archive, root, path, invalid);
             }
             else if (!status.IsRegularFile)
             {
-                throw Invalid(archive, $"entry {Shorten(path)} is not a regular file or directory (links, devices and whiteouts are refused)");
+                throw invalid(archive, $"entry {Shorten(path)} is not a regular file or directory (links, devices and whiteouts are refused)");
             }
         }
     }
 
     private static InvalidInputException Invalid(string archive, string what) =>
         new($"checkpoint archive {Shorten(archive)} is not usable: {what}");
+
+    private static InvalidInputException InvalidImage(string image, string what) =>
+        new($"checkpoint image {Shorten(image)} is not usable: {what}");
 
     private static string Shorten(string value) => value.Length <= 200 ? value : value[..200] + "...";
 }

@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using Minato.Engine.Errors;
+using Minato.Engine.Images;
 using Minato.Engine.Images.Content;
+using Minato.Engine.Images.Manifests;
 using Minato.Engine.Images.Snapshots;
+using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Monitor;
@@ -41,6 +45,65 @@ public sealed partial class ContainerService
         return await CheckpointArchiveReader.UnpackAsync(archive, directory, cancellationToken);
     }
 
+    /// <summary>The annotations (on the manifest) or labels (in the config) that mark an image as holding a checkpoint
+    /// rather than a root filesystem: CRI-O's, which <c>buildah config --annotation</c> sets, and CRIU's own.</summary>
+    public static readonly IReadOnlyList<string> CheckpointImageAnnotations =
+        ["io.kubernetes.cri-o.annotations.checkpoint.name", "org.criu.checkpoint.container.name"];
+
+    /// <summary>Whether <paramref name="image"/> carries one of <see cref="CheckpointImageAnnotations"/> in its stored
+    /// manifest's annotations or its config's labels.</summary>
+    public async Task<bool> IsCheckpointImageAsync(ImageRecord image, CancellationToken cancellationToken)
+    {
+        if (Digest.TryParse(image.ManifestDigest, out var manifestDigest) && images.Content.Exists(manifestDigest))
+        {
+            var bytes = await images.Content.ReadAllAsync(manifestDigest, cancellationToken);
+            ManifestDocument? manifest;
+            try
+            {
+                manifest = JsonSerializer.Deserialize(bytes, OciJsonContext.Default.ManifestDocument);
+            }
+            catch (JsonException)
+            {
+                manifest = null;
+            }
+
+            if (manifest?.Annotations is { } annotations && CheckpointImageAnnotations.Any(annotations.ContainsKey))
+            {
+                return true;
+            }
+        }
+
+        var configDigest = Digest.Parse(image.Id);
+        var config = ManifestParser.ParseConfig(await images.Content.ReadAllAsync(configDigest, cancellationToken), configDigest, image.Layers.Count).Config;
+        return config?.Labels is { } labels && CheckpointImageAnnotations.Any(labels.ContainsKey);
+    }
+
+    /// <summary>Copies the checkpoint that <paramref name="image"/> (a checkpoint image, see
+    /// <see cref="IsCheckpointImageAsync"/>) holds in its one layer into a private directory under the persistent root
+    /// and validates it exactly as an archive; the shared layer is only read. <paramref name="name"/> is the image as
+    /// the caller named it, for messages. The caller disposes the result if no container takes it over.</summary>
+    /// <exception cref="InvalidInputException">The image has other than one layer, or its layer is not a usable checkpoint.</exception>
+    public async Task<UnpackedCheckpoint> UnpackCheckpointImageAsync(ImageRecord image, string name, CancellationToken cancellationToken)
+    {
+        if (image.Layers.Count != 1)
+        {
+            // Merging layers would mean applying whiteouts between them; a checkpoint image is one layer as built.
+            throw new InvalidInputException(
+                $"checkpoint image {name} is not usable: it has {image.Layers.Count} layers; a checkpoint image must have exactly one, holding the checkpoint's files");
+        }
+
+        var layer = image.Layers[0];
+        using var lease = images.Lease([layer.Snapshot]);
+        var snapshot = images.Snapshots.PathOf(layer.Snapshot);
+        if (!Directory.Exists(snapshot))
+        {
+            throw new NotFoundException($"checkpoint image {name}: its layer {layer.DiffId} is not unpacked here: pull the image again");
+        }
+
+        var directory = Path.Combine(options.CheckpointStagingDirectory, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        return await Task.Run(() => CheckpointArchiveReader.CopyFromSnapshot(name, snapshot, directory), cancellationToken);
+    }
+
     /// <summary>Moves the unpacked archive beside the writable layer and unpacks its root filesystem changes into the still
     /// empty writable layer, through the same confined, bounded unpacker as image layers.</summary>
     private async Task<ContainerRecord> TakeOverCheckpointAsync(ContainerRecord record, UnpackedCheckpoint checkpoint, CancellationToken cancellationToken)
@@ -63,7 +126,7 @@ public sealed partial class ContainerService
         }
         catch (Exception e) when (e is UnsafeLayerException or SizeLimitExceededException or Images.MalformedLayerException or InvalidDataException or EndOfStreamException)
         {
-            throw new InvalidInputException($"checkpoint archive {checkpoint.Archive} is not usable: its {CheckpointArchive.RootfsDiffFile} was refused: {e.Message}");
+            throw new InvalidInputException($"{checkpoint.Source} is not usable: its {CheckpointArchive.RootfsDiffFile} was refused: {e.Message}");
         }
 
         return record;

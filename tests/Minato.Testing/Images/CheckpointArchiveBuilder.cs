@@ -99,6 +99,41 @@ public sealed class CheckpointArchiveBuilder
         return output.ToArray();
     }
 
+    /// <summary>The archive's entries as one image layer: what <c>buildah add</c> of the archive into a scratch image makes
+    /// (CRI-O's checkpoint image).</summary>
+    public LayerBuilder Layer(LayerCompression compression = LayerCompression.Gzip)
+    {
+        var layer = new LayerBuilder(compression) { CreatedBy = "ADD checkpoint" };
+        foreach (var entry in _entries)
+        {
+            _ = entry.EntryType switch
+            {
+                TarEntryType.Directory => layer.Directory(entry.Name.TrimEnd('/')),
+                TarEntryType.SymbolicLink => layer.Symlink(entry.Name, entry.LinkName),
+                _ => layer.File(entry.Name, Content(entry)),
+            };
+        }
+
+        return layer;
+    }
+
+    /// <summary>Writes the archive's entries under <paramref name="directory"/>, as an unpacked image layer holds them.</summary>
+    public string ExtractTo(string directory)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        using var archive = new MemoryStream(Build());
+        TarFile.ExtractToDirectory(archive, directory, overwriteFiles: false);
+        return directory;
+    }
+
+    private static byte[] Content(PaxTarEntry entry)
+    {
+        using var copy = new MemoryStream();
+        entry.DataStream!.Seek(0, SeekOrigin.Begin);
+        entry.DataStream.CopyTo(copy);
+        return copy.ToArray();
+    }
+
     /// <summary>Writes the archive to <paramref name="path"/> and returns the path.</summary>
     public string WriteTo(string path)
     {

@@ -154,4 +154,72 @@ public sealed class CheckpointArchiveReaderTests : IDisposable
     [InlineData("x\0y", null)]
     public void CleanRootfsPath_Input_CleanPathOrNull(string input, string? expected) =>
         Assert.Equal(expected, CheckpointArchiveReader.CleanRootfsPath(input));
+
+    [Fact]
+    public void CopyFromSnapshot_ValidLayer_CopiesIntoTheStagingDirectoryAndLeavesTheLayerAsItWas()
+    {
+        var snapshot = CheckpointArchiveBuilder.Valid("example.com/app:1", "sh", "-c", "count")
+            .RootfsDiff(new Dictionary<string, string> { ["count"] = "41" })
+            .DeletedFiles("""["/etc/motd"]""")
+            .ExtractTo(_dir.Combine("snapshot"));
+        var before = Listing(snapshot);
+
+        using var unpacked = CheckpointArchiveReader.CopyFromSnapshot("example.com/ckpt:1", snapshot, Staging);
+
+        Assert.True(unpacked.FromImage);
+        Assert.Equal("checkpoint image example.com/ckpt:1", unpacked.Source);
+        Assert.Equal(Staging, unpacked.Directory);
+        Assert.Equal("example.com/app:1", unpacked.Config.RootfsImageName);
+        Assert.Equal(["sh", "-c", "count"], unpacked.Spec.Process.Args);
+        Assert.Equal(["etc/motd"], unpacked.DeletedFiles);
+        Assert.Equal("not a CRIU image", File.ReadAllText(Path.Combine(unpacked.ImageDirectory, "inventory.img")));
+        Assert.True(File.Exists(unpacked.RootfsDiff));
+        Assert.Equal(before, Listing(snapshot));
+        unpacked.Dispose();
+        Assert.Equal(before, Listing(snapshot));
+    }
+
+    [Fact]
+    public void CopyFromSnapshot_Symlink_InvalidInputNamingTheImageAndNothingLeft()
+    {
+        var snapshot = CheckpointArchiveBuilder.Valid("example.com/app:1", "true").Without("config.dump").ExtractTo(_dir.Combine("snapshot"));
+        File.CreateSymbolicLink(Path.Combine(snapshot, "config.dump"), "/etc/passwd");
+
+        var error = Assert.Throws<InvalidInputException>(() => CheckpointArchiveReader.CopyFromSnapshot("example.com/ckpt:1", snapshot, Staging));
+
+        Assert.Contains("checkpoint image example.com/ckpt:1 is not usable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("config.dump is not a regular file or directory", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Staging));
+        Assert.True(File.Exists(Path.Combine(snapshot, "config.dump")));
+    }
+
+    [Theory]
+    [InlineData("checkpoint", "no checkpoint/ directory")]
+    [InlineData("config.dump", "it has no config.dump")]
+    [InlineData("spec.dump", "it has no spec.dump")]
+    public void CopyFromSnapshot_MissingPart_InvalidInputNamingTheImageAndWhatIsMissing(string without, string says)
+    {
+        var snapshot = CheckpointArchiveBuilder.Valid("example.com/app:1", "true").Without(without).ExtractTo(_dir.Combine("snapshot"));
+
+        var error = Assert.Throws<InvalidInputException>(() => CheckpointArchiveReader.CopyFromSnapshot("example.com/ckpt:1", snapshot, Staging));
+
+        Assert.Contains("checkpoint image example.com/ckpt:1", error.Message, StringComparison.Ordinal);
+        Assert.Contains(says, error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Staging));
+    }
+
+    [Fact]
+    public void CopyFromSnapshot_DeletedFileOutsideTheRootfs_InvalidInput()
+    {
+        var snapshot = CheckpointArchiveBuilder.Valid("example.com/app:1", "true").DeletedFiles("""["../../etc/passwd"]""").ExtractTo(_dir.Combine("snapshot"));
+
+        var error = Assert.Throws<InvalidInputException>(() => CheckpointArchiveReader.CopyFromSnapshot("example.com/ckpt:1", snapshot, Staging));
+
+        Assert.Contains("deleted.files", error.Message, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Staging));
+    }
+
+    private static List<string> Listing(string directory) =>
+        [.. Directory.EnumerateFileSystemEntries(directory, "*", SearchOption.AllDirectories)
+            .Select(p => p + ":" + (File.Exists(p) ? File.ReadAllText(p) : "dir")).Order(StringComparer.Ordinal)];
 }

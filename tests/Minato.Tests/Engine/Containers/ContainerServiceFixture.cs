@@ -42,6 +42,8 @@ internal sealed class ContainerServiceFixture : IDisposable
 
     public ContainerServiceOptions Options { get; private set; }
 
+    public ImageStore Images => _images;
+
     public ContainerService Service { get; private set; }
 
     /// <summary>Every change the current service raised, in order.</summary>
@@ -59,11 +61,21 @@ internal sealed class ContainerServiceFixture : IDisposable
     /// <summary>Records a second image (for image volumes) whose one layer <paramref name="populate"/> fills.</summary>
     public Task<ImageRecord> AddVolumeImageAsync(Action<string> populate) => CommitImageAsync('e', "example.com/data:1", populate);
 
-    private async Task<ImageRecord> CommitImageAsync(char digit, string name, Action<string> populate)
+    /// <summary>Records an image whose one layer <paramref name="populate"/> fills, with these manifest annotations and
+    /// config labels (JSON object text), as a checkpoint image carries its marker.</summary>
+    public async Task<ImageRecord> AddAnnotatedImageAsync(char digit, string name, Action<string> populate, string annotations, string labels)
+    {
+        var manifest = Encoding.UTF8.GetBytes($$"""{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","annotations":{{annotations}}}""");
+        var manifestDigest = Digest.Parse("sha256:" + Convert.ToHexStringLower(SHA256.HashData(manifest)));
+        await _images.Content.WriteAsync(manifestDigest, manifest, CancellationToken.None);
+        return await CommitImageAsync(digit, name, populate, labels, manifestDigest.ToString());
+    }
+
+    private async Task<ImageRecord> CommitImageAsync(char digit, string name, Action<string> populate, string labels = "{}", string? manifestDigest = null)
     {
         var diffId = "sha256:" + new string(digit, 64);
         var config = Encoding.UTF8.GetBytes(
-            $$$"""{"architecture":"amd64","os":"linux","config":{"Cmd":["sleep","600"],"StopSignal":"SIGTERM"},"rootfs":{"type":"layers","diff_ids":["{{{diffId}}}"]}}""");
+            $$$"""{"architecture":"amd64","os":"linux","config":{"Cmd":["sleep","600"],"StopSignal":"SIGTERM","Labels":{{{labels}}}},"rootfs":{"type":"layers","diff_ids":["{{{diffId}}}"]}}""");
         var id = Digest.Parse("sha256:" + Convert.ToHexStringLower(SHA256.HashData(config)));
         await _images.Content.WriteAsync(id, config, CancellationToken.None);
         var snapshot = new Snapshot(new string(digit, 64), Digest.Parse(diffId), 0, 1);
@@ -74,7 +86,7 @@ internal sealed class ContainerServiceFixture : IDisposable
             new ImageRecord
             {
                 Id = id.ToString(),
-                ManifestDigest = "sha256:" + new string(digit == 'd' ? 'f' : 'c', 64),
+                ManifestDigest = manifestDigest ?? "sha256:" + new string(digit == 'd' ? 'f' : 'c', 64),
                 ManifestMediaType = "application/vnd.oci.image.manifest.v1+json",
                 Layers = [new ImageLayer(diffId, "application/vnd.oci.image.layer.v1.tar", 1, diffId, snapshot.Name)],
                 Blobs = [id.ToString()],

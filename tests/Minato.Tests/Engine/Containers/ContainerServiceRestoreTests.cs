@@ -218,6 +218,60 @@ public sealed class ContainerServiceRestoreTests : IAsyncLifetime, IDisposable
         Assert.Contains("is a directory", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("""{"io.kubernetes.cri-o.annotations.checkpoint.name":"counter"}""", "{}")]
+    [InlineData("""{"org.criu.checkpoint.container.name":"counter"}""", "{}")]
+    [InlineData("{}", """{"io.kubernetes.cri-o.annotations.checkpoint.name":"counter"}""")]
+    public async Task IsCheckpointImageAsync_AnnotatedInManifestOrLabelledInConfig_True(string annotations, string labels)
+    {
+        var image = await _node.AddAnnotatedImageAsync('a', "example.com/ckpt:1", _ => { }, annotations, labels);
+
+        Assert.True(await _node.Service.IsCheckpointImageAsync(image, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task IsCheckpointImageAsync_OrdinaryImages_False()
+    {
+        var other = await _node.AddAnnotatedImageAsync('a', "example.com/other:1", _ => { }, """{"org.opencontainers.image.title":"x"}""", """{"checkpoint":"no"}""");
+
+        Assert.False(await _node.Service.IsCheckpointImageAsync(_node.Image, CancellationToken.None));
+        Assert.False(await _node.Service.IsCheckpointImageAsync(other, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task CreateAsync_FromCheckpointImage_AppliesItsRootfsDiffAndLeavesTheLayerUntouched()
+    {
+        var checkpoint = CheckpointArchiveBuilder.Valid("example.com/app:1", "sleep", "600")
+            .RootfsDiff(new Dictionary<string, string> { ["count"] = "41" });
+        var image = await _node.AddAnnotatedImageAsync('a', "example.com/ckpt:1", layer => checkpoint.ExtractTo(layer), "{}",
+            """{"org.criu.checkpoint.container.name":"counter"}""");
+        var layer = _node.Images.Snapshots.PathOf(image.Layers[0].Snapshot);
+        var before = Directory.GetFileSystemEntries(layer, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList();
+
+        var unpacked = await _node.Service.UnpackCheckpointImageAsync(image, "example.com/ckpt:1", CancellationToken.None);
+        var record = await _node.Service.CreateAsync(_node.Describe() with { Restore = unpacked }, CancellationToken.None);
+
+        Assert.Equal("41", File.ReadAllText(Path.Combine(record.LayerDirectory, "upper", "count")));
+        Assert.True(File.Exists(Path.Combine(record.CheckpointImages, "inventory.img")));
+        Assert.Empty(Directory.GetFileSystemEntries(Staging));
+        Assert.Equal(before, Directory.GetFileSystemEntries(layer, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToList());
+    }
+
+    [Fact]
+    public async Task UnpackCheckpointImageAsync_NoInventory_InvalidInputNamingTheImageAndNothingStaged()
+    {
+        var checkpoint = CheckpointArchiveBuilder.Valid("example.com/app:1", "true").Without("checkpoint");
+        var image = await _node.AddAnnotatedImageAsync('a', "example.com/ckpt:1", layer => checkpoint.ExtractTo(layer), "{}",
+            """{"org.criu.checkpoint.container.name":"counter"}""");
+
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() =>
+            _node.Service.UnpackCheckpointImageAsync(image, "example.com/ckpt:1", CancellationToken.None));
+
+        Assert.Contains("checkpoint image example.com/ckpt:1 is not usable", error.Message, StringComparison.Ordinal);
+        Assert.Contains("inventory.img", error.Message, StringComparison.Ordinal);
+        Assert.True(!Directory.Exists(Staging) || Directory.GetFileSystemEntries(Staging).Length == 0);
+    }
+
     private async Task<ContainerRecord> CreateFromAsync(string archive)
     {
         var unpacked = await _node.Service.UnpackCheckpointAsync(archive, CancellationToken.None);
