@@ -64,9 +64,9 @@ public sealed record ContainerSpecOptions
     public bool CgroupV2 => CgroupMode == CgroupMode.Unified;
 
     /// <summary>The options with <see cref="RecursiveReadOnlyHandlers"/> asked of each handler's binary (<c>features</c>).</summary>
-    public ContainerSpecOptions WithRuntimeFeatures(IEnumerable<OciRuntimeHandler> handlers, TimeSpan timeout) => this with
+    public ContainerSpecOptions WithRuntimeFeatures(IReadOnlyDictionary<string, OciRuntimeFeatures> features) => this with
     {
-        RecursiveReadOnlyHandlers = handlers.Where(h => OciRuntimeFeatures.Probe(h, timeout).RecursiveReadOnly).Select(h => h.Name).ToHashSet(StringComparer.Ordinal),
+        RecursiveReadOnlyHandlers = features.Where(f => f.Value.RecursiveReadOnly).Select(f => f.Key).ToHashSet(StringComparer.Ordinal),
     };
 
     /// <summary>The options with every host fact read from this machine (capabilities, oom score, AppArmor, cgroups).</summary>

@@ -76,6 +76,9 @@ public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout) :
         }
     }
 
+    /// <summary>The runtime's <c>features</c> document (runtime-spec features.md), as printed.</summary>
+    public Task<string> FeaturesAsync(CancellationToken cancellationToken) => RunAsync(["features"], null, cancellationToken);
+
     public IExecProcess Exec(string id, ExecProcessFiles files, ExecStdio stdio) => RuntimeExec.Start(handler, id, files, stdio);
 
     private Task<string> RunAsync(IReadOnlyList<string> args, string? stdin, CancellationToken cancellationToken) =>

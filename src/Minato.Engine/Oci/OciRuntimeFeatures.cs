@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 
@@ -21,41 +20,29 @@ public sealed record OciRuntimeFeatures(IReadOnlySet<string> MountOptions)
     /// lets it (mount_setattr with AT_RECURSIVE).</summary>
     public bool RecursiveReadOnly => MountOptions.Contains("rro") && KernelVersion() >= MountSetattrKernel;
 
-    /// <summary>Runs <c>features</c> on the handler's binary; <see cref="None"/> when it is missing, fails, takes longer
-    /// than <paramref name="timeout"/> or prints something else (crun before 1.10 has no such command).</summary>
-    public static OciRuntimeFeatures Probe(OciRuntimeHandler handler, TimeSpan timeout)
+    /// <summary>Runs <c>features</c> on the handler's binary through <see cref="OciRuntimeCli"/>; <see cref="None"/> when it
+    /// is missing, fails, takes longer than <paramref name="timeout"/> or prints something else (crun before 1.10 has
+    /// no such command).</summary>
+    public static async Task<OciRuntimeFeatures> ProbeAsync(OciRuntimeHandler handler, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        if (handler.ResolveExecutable() is not { } executable)
-        {
-            return None;
-        }
-
-        var start = new ProcessStartInfo(executable) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("features");
         try
         {
-            using var process = Process.Start(start);
-            if (process is null)
-            {
-                return None;
-            }
-
-            process.ErrorDataReceived += (_, _) => { };
-            process.BeginErrorReadLine();
-            var output = process.StandardOutput.ReadToEndAsync();
-            if (!process.WaitForExit(timeout) || !output.Wait(timeout))
-            {
-                process.Kill(entireProcessTree: true);
-                return None;
-            }
-
-            return process.ExitCode == 0 && output.Result.Length <= MaxOutputChars ? Parse(output.Result) : None;
+            var output = await new OciRuntimeCli(handler, timeout).FeaturesAsync(cancellationToken);
+            return output.Length <= MaxOutputChars ? Parse(output) : None;
         }
-        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        catch (Exception e) when (e is OciRuntimeException or System.ComponentModel.Win32Exception or IOException)
         {
             return None;
         }
+    }
+
+    /// <summary>Every handler probed at once (start-up waits for the slowest, not the sum), keyed by handler name.</summary>
+    public static async Task<IReadOnlyDictionary<string, OciRuntimeFeatures>> ProbeAllAsync(IEnumerable<OciRuntimeHandler> handlers, TimeSpan timeout)
+    {
+        var list = handlers.ToList();
+        var features = await Task.WhenAll(list.Select(h => ProbeAsync(h, timeout)));
+        return list.Select((h, i) => (h.Name, features[i])).ToDictionary(p => p.Name, p => p.Item2, StringComparer.Ordinal);
     }
 
     /// <summary>Reads a features document; <see cref="None"/> when it is not one.</summary>

@@ -30,7 +30,7 @@ internal static class ContainerServices
         {
             CgroupDriver = config.CgroupDriver,
             SeccompProfileRoot = config.SeccompProfileRoot.Length > 0 ? config.SeccompProfileRoot : null,
-        }.WithHostFacts().WithRuntimeFeatures(config.RuntimeHandlers, TimeSpan.FromSeconds(10)))
+        }.WithHostFacts().WithRuntimeFeatures(OciRuntimeFeatures.ProbeAllAsync(config.RuntimeHandlers, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult()))
         .AddSingleton<ContainerSpecBuilder>()
         .AddSingleton<IOciRuntimes>(new OciRuntimeClis(config.RuntimeHandlers, new ContainerServiceOptions(config.State, config.Root).RuntimeTimeout))
         .AddSingleton<IContainerMonitor>(new Conmon(new ConmonOptions(

@@ -31,38 +31,38 @@ public sealed class OciRuntimeFeaturesTests : IDisposable
     }
 
     [Fact]
-    public void Probe_RuntimeThatPrintsRro_SupportsRecursiveReadOnlyOnThisKernel()
+    public async Task Probe_RuntimeThatPrintsRro_SupportsRecursiveReadOnlyOnThisKernel()
     {
-        var runtime = Script("fake-runc", """[ "$1" = features ] && echo '{"mountOptions":["rro"]}'""");
+        var runtime = Script("fake-runc", """[ "$3" = features ] && echo '{"mountOptions":["rro"]}'""");
 
-        var features = OciRuntimeFeatures.Probe(new OciRuntimeHandler("fake", runtime, "/run/x"), TimeSpan.FromSeconds(10));
+        var features = await OciRuntimeFeatures.ProbeAsync(new OciRuntimeHandler("fake", runtime, "/run/x"), TimeSpan.FromSeconds(10));
 
         Assert.Equal(["rro"], features.MountOptions);
         Assert.Equal(KernelAtLeast(5, 12), features.RecursiveReadOnly);
     }
 
     [Fact]
-    public void Probe_RuntimeWithoutAFeaturesCommand_IsNone()
+    public async Task Probe_RuntimeWithoutAFeaturesCommand_IsNone()
     {
         var runtime = Script("old-crun", "echo 'unknown command features' >&2; exit 1");
 
-        Assert.Same(OciRuntimeFeatures.None, OciRuntimeFeatures.Probe(new OciRuntimeHandler("old", runtime, "/run/x"), TimeSpan.FromSeconds(10)));
+        Assert.Same(OciRuntimeFeatures.None, await OciRuntimeFeatures.ProbeAsync(new OciRuntimeHandler("old", runtime, "/run/x"), TimeSpan.FromSeconds(10)));
     }
 
     [Fact]
-    public void Probe_RuntimeThatHangs_IsNoneWithinTheTimeout()
+    public async Task Probe_RuntimeThatHangs_IsNoneWithinTheTimeout()
     {
         var runtime = Script("hanging", "exec sleep 30");
         var started = DateTime.UtcNow;
 
-        Assert.Same(OciRuntimeFeatures.None, OciRuntimeFeatures.Probe(new OciRuntimeHandler("hang", runtime, "/run/x"), TimeSpan.FromMilliseconds(300)));
+        Assert.Same(OciRuntimeFeatures.None, await OciRuntimeFeatures.ProbeAsync(new OciRuntimeHandler("hang", runtime, "/run/x"), TimeSpan.FromMilliseconds(300)));
         Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(10));
     }
 
     [Fact]
-    public void Probe_MissingBinary_IsNone()
+    public async Task Probe_MissingBinary_IsNone()
     {
-        Assert.Same(OciRuntimeFeatures.None, OciRuntimeFeatures.Probe(new OciRuntimeHandler("gone", _dir.Combine("missing"), "/run/x"), TimeSpan.FromSeconds(1)));
+        Assert.Same(OciRuntimeFeatures.None, await OciRuntimeFeatures.ProbeAsync(new OciRuntimeHandler("gone", _dir.Combine("missing"), "/run/x"), TimeSpan.FromSeconds(1)));
     }
 
     private string Script(string name, string body)
