@@ -17,6 +17,7 @@ public static class DockerApiHosting
         .AddSingleton(options)
         .AddSingleton<ImageDetails>()
         .AddSingleton<ImageSummaries>()
+        .AddSingleton<Networks.ContainerNetworks>()
         .AddSingleton<IDockerRoutes, SystemRoutes>()
         .AddSingleton<IDockerRoutes, InfoRoutes>()
         .AddSingleton<IDockerRoutes, ImageRoutes>()
