@@ -59,6 +59,7 @@ public sealed record ContainerNetworkState(IReadOnlyList<ConnectedEndpoint> Endp
 /// </summary>
 /// <remarks>This first version serves the modes that need no network of Minato's own (<c>none</c>, <c>host</c>,
 /// <c>container:</c>); bridge networks come with the networks routes.</remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "an instance API: the bridge networks keep state")]
 public sealed class ContainerNetworks
 {
     /// <summary>Checks the request at create time; nothing is connected yet.</summary>
