@@ -2,6 +2,7 @@
 # Benchmarks Minato against Debian's containerd on this machine, in the same run, as root:
 #   ./bench.sh            full comparison; writes bench/results/<date>/ and bench/results/latest.md
 #   ./bench.sh --quick    smoke run into a temp dir (nothing under bench/results changes)
+#   ./bench.sh --docker [--quick]   Docker Engine API workloads vs dockerd (docker.io) and Podman; bench/results/<date>/docker.md
 #   ./bench.sh --streaming-soak [--cycles N]   10,000 exec/attach/port-forward cycles; bench/results/<date>/streaming-soak.md
 # Any further arguments go to `minato-bench run` (see `minato-bench run --help`).
 # Run it on an otherwise idle machine: other builds or tests running meanwhile skew the numbers.
@@ -22,6 +23,27 @@ if ! dpkg-query -W -f='${Status}' containerd 2>/dev/null | grep -q 'install ok i
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends containerd >/dev/null
 fi
 
+if [ "${1:-}" = "--docker" ]; then
+  # The Docker API comparison targets: Debian's dockerd (docker.io) and Podman's Docker-compatible service, both started by
+  # the bench on sockets, data roots and bridges of their own. Installing must not start a system dockerd (which would
+  # take /var/run/docker.sock and set the FORWARD policy to DROP), nor leave Podman's CNI network in /etc/cni/net.d,
+  # where it would become the CRI's pod network.
+  missing=no
+  for p in docker.io podman; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing=yes
+  done
+  if [ "$missing" = yes ]; then
+    echo "==> installing docker.io and podman (the Docker API comparison targets)"
+    podman_net=/etc/cni/net.d/87-podman-bridge.conflist
+    had_podman_net=$([ -e "$podman_net" ] && echo yes || echo no)
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io podman >/dev/null || { rm -f /usr/sbin/policy-rc.d; exit 1; }
+    rm -f /usr/sbin/policy-rc.d
+    [ "$had_podman_net" = yes ] || rm -f "$podman_net"
+  fi
+fi
+
 echo "==> building (Release)"
 dotnet build bench/Minato.Bench/Minato.Bench.csproj -c Release --nologo -v quiet
 
@@ -29,6 +51,11 @@ bench=bench/Minato.Bench/bin/Release/net10.0/minato-bench
 if [ "${1:-}" = "--streaming-soak" ]; then
   shift
   exec "$bench" streaming-soak --out "bench/results/$(date -u +%Y-%m-%d)" "$@"
+fi
+
+if [ "${1:-}" = "--docker" ]; then
+  shift
+  exec "$bench" docker --out "bench/results/$(date -u +%Y-%m-%d)" "$@"
 fi
 
 if [ "${1:-}" = "--quick" ]; then
