@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Minato.Docker.Daemon;
 using Minato.Docker.Images;
+using Minato.Docker.Volumes;
 
 namespace Minato.Docker.Http;
 
@@ -16,4 +17,8 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(RegistryAuthConfig))]
+[JsonSerializable(typeof(Volume))]
+[JsonSerializable(typeof(VolumeListResponse))]
+[JsonSerializable(typeof(VolumeCreateRequest))]
+[JsonSerializable(typeof(VolumePruneResponse))]
 public sealed partial class DockerJson : JsonSerializerContext;
