@@ -22,6 +22,9 @@ public static class DockerApiHosting
         .AddSingleton<IDockerRoutes, InfoRoutes>()
         .AddSingleton<IDockerRoutes, ImageRoutes>()
         .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
+        .AddSingleton<Events.DockerEvents>()
+        .AddSingleton<Events.EngineEventFeed>()
+        .AddSingleton<IDockerRoutes, Events.EventRoutes>()
         .AddSingleton<DockerRouter>();
 
     /// <summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Minato.Docker.Daemon;
+using Minato.Docker.Events;
 using Minato.Docker.Images;
 using Minato.Docker.Volumes;
 
@@ -18,6 +19,7 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(RegistryAuthConfig))]
 [JsonSerializable(typeof(Volume))]
+[JsonSerializable(typeof(DockerEvent))]
 [JsonSerializable(typeof(VolumeListResponse))]
 [JsonSerializable(typeof(VolumeCreateRequest))]
 [JsonSerializable(typeof(VolumePruneResponse))]
