@@ -20,6 +20,7 @@ public static class DockerApiHosting
         .AddSingleton<Networks.ContainerNetworks>()
         .AddSingleton<IDockerRoutes, SystemRoutes>()
         .AddSingleton<IDockerRoutes, InfoRoutes>()
+        .AddSingleton<IDockerRoutes, AuthRoutes>()
         .AddSingleton<IDockerRoutes, ImageRoutes>()
         .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
         .AddSingleton<Events.DockerEvents>()

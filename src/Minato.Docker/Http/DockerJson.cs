@@ -20,6 +20,7 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(RegistryAuthConfig))]
 [JsonSerializable(typeof(Volume))]
 [JsonSerializable(typeof(DockerEvent))]
+[JsonSerializable(typeof(AuthResponse))]
 [JsonSerializable(typeof(VolumeListResponse))]
 [JsonSerializable(typeof(VolumeCreateRequest))]
 [JsonSerializable(typeof(VolumePruneResponse))]
