@@ -22,6 +22,7 @@ public static class DockerApiHosting
         .AddSingleton<IDockerRoutes, InfoRoutes>()
         .AddSingleton<IDockerRoutes, AuthRoutes>()
         .AddSingleton<IDockerRoutes, ImageRoutes>()
+        .AddSingleton<IDockerRoutes, ImageArchiveRoutes>()
         .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
         .AddSingleton<Events.DockerEvents>()
         .AddSingleton<Events.EngineEventFeed>()
