@@ -20,7 +20,13 @@ public static class DockerApiHosting
         .AddSingleton<Networks.ContainerNetworks>()
         .AddSingleton<IDockerRoutes, SystemRoutes>()
         .AddSingleton<IDockerRoutes, InfoRoutes>()
+        .AddSingleton<IDockerRoutes, AuthRoutes>()
         .AddSingleton<IDockerRoutes, ImageRoutes>()
+        .AddSingleton<IDockerRoutes, ImageArchiveRoutes>()
+        .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
+        .AddSingleton<Events.DockerEvents>()
+        .AddSingleton<Events.EngineEventFeed>()
+        .AddSingleton<IDockerRoutes, Events.EventRoutes>()
         .AddSingleton<DockerRouter>();
 
     /// <summary>

@@ -4,13 +4,16 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Minato.Docker.Http;
 using Minato.Docker.Images;
+using Minato.Docker.Volumes;
 using Minato.Engine.Containers;
 using Minato.Engine.Images.Store;
+using Minato.Engine.Volumes;
 
 namespace Minato.Docker.Daemon;
 
 /// <summary><c>/info</c> and <c>/system/df</c>: real figures of this engine and machine.</summary>
-public sealed class InfoRoutes(ImageStore images, ContainerService containers, ImageSummaries summaries, DockerHostOptions host) : IDockerRoutes
+public sealed class InfoRoutes(
+    ImageStore images, ContainerService containers, ImageSummaries summaries, VolumeService volumes, DockerHostOptions host) : IDockerRoutes
 {
     /// <summary>The name Docker clients know the storage by; Minato's snapshots are overlay lower directories too.</summary>
     public const string StorageDriver = "overlay2";
@@ -89,6 +92,7 @@ public sealed class InfoRoutes(ImageStore images, ContainerService containers, I
             LayersSize = images.SnapshotUsage().Bytes,
             Images = imageSummaries,
             Containers = containerUsage,
+            Volumes = [.. volumes.All.Select(v => VolumeRoutes.Describe(v, volumes, usage: true))],
         }, DockerJson.Default.DiskUsageResponse);
     }
 

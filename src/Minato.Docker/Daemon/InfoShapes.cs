@@ -157,7 +157,7 @@ public sealed record DiskUsageResponse
 
     public required IReadOnlyList<ContainerDiskUsage> Containers { get; init; }
 
-    public IReadOnlyList<VolumeDiskUsage> Volumes { get; init; } = [];
+    public IReadOnlyList<Volumes.Volume> Volumes { get; init; } = [];
 
     public IReadOnlyList<BuildCacheDiskUsage> BuildCache { get; init; } = [];
 }
@@ -185,9 +185,6 @@ public sealed record ContainerDiskUsage
 
     public long SizeRootFs { get; init; }
 }
-
-/// <summary>A volume of <c>/system/df</c>; none until volumes exist.</summary>
-public sealed record VolumeDiskUsage(string Name);
 
 /// <summary>A build cache record of <c>/system/df</c>; none until builds exist.</summary>
 public sealed record BuildCacheDiskUsage(string ID);

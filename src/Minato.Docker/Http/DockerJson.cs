@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
 using Minato.Docker.Daemon;
+using Minato.Docker.Events;
 using Minato.Docker.Images;
+using Minato.Docker.Volumes;
 
 namespace Minato.Docker.Http;
 
@@ -16,4 +18,10 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(RegistryAuthConfig))]
+[JsonSerializable(typeof(Volume))]
+[JsonSerializable(typeof(DockerEvent))]
+[JsonSerializable(typeof(AuthResponse))]
+[JsonSerializable(typeof(VolumeListResponse))]
+[JsonSerializable(typeof(VolumeCreateRequest))]
+[JsonSerializable(typeof(VolumePruneResponse))]
 public sealed partial class DockerJson : JsonSerializerContext;

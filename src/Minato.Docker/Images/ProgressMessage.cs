@@ -5,6 +5,11 @@ namespace Minato.Docker.Images;
 /// <summary>One line of a streamed Docker answer (pull, push, load): a status with an optional id and progress, or an error.</summary>
 public sealed record ProgressMessage
 {
+    /// <summary>Text the client prints as it is (a load's "Loaded image: ..." lines).</summary>
+    [JsonPropertyName("stream")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Stream { get; init; }
+
     [JsonPropertyName("status")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Status { get; init; }

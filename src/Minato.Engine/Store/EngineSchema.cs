@@ -1,6 +1,6 @@
 namespace Minato.Engine.Store;
 
-/// <summary>The engine's tables: metadata, images and their content, snapshots, containers.</summary>
+/// <summary>The engine's tables: metadata, images and their content, snapshots, containers, volumes.</summary>
 public static class EngineSchema
 {
     /// <summary>Applied first: front doors' tables may refer to the engine's.</summary>
@@ -54,6 +54,13 @@ public static class EngineSchema
                 document   TEXT NOT NULL
             ) STRICT;
             CREATE INDEX containers_by_owner ON containers (owner);
+            """,
+            """
+            CREATE TABLE volumes (
+                id         TEXT PRIMARY KEY NOT NULL,
+                created_at INTEGER NOT NULL,
+                document   TEXT NOT NULL
+            ) STRICT;
             """,
         ]);
 }

@@ -62,6 +62,7 @@ internal static class DaemonHost
 
         // Loading the image store removes what interrupted pulls left behind; do it before serving.
         app.Services.GetRequiredService<Engine.Images.Store.ImageStore>();
+        var volumes = app.Services.GetRequiredService<Engine.Volumes.VolumeService>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Minato.Daemon");
         DaemonLog.StoreOpened(logger, store.Path, store.SchemaVersion);
         try
@@ -70,6 +71,7 @@ internal static class DaemonHost
             await app.Services.GetRequiredService<ContainerService>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodContainers>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
+            volumes.ReleaseUnknown(app.Services.GetRequiredService<ContainerService>().List().Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
 
             // The kubelet does not send its pod CIDRs again after a runtime restart: bring the rendered CNI config back
             // if it went missing or the template changed (an unchanged file is not touched).
@@ -161,6 +163,7 @@ internal static class DaemonHost
                 config.DefaultRuntime,
                 ExecutableSearch.Find("catatonit")))
             .AddSingleton<PodSandboxes>()
+            .AddSingleton(sp => Engine.Volumes.VolumeService.Load(store, Path.Combine(config.Root, "volumes"), sp.GetRequiredService<TimeProvider>()))
             .AddContainers(config)
             .AddImages(config)
             .AddStreaming(config);

@@ -16,7 +16,13 @@ public static class ArchiveExtractor
     public static async Task ExtractAsync(string archive, string directory, CancellationToken cancellationToken)
     {
         await using var file = File.OpenRead(archive);
-        await using var reader = new TarReader(file);
+        await ExtractAsync(file, archive, directory, cancellationToken);
+    }
+
+    /// <summary>Extracts the tar read from <paramref name="input"/>; <paramref name="archive"/> names it in messages.</summary>
+    public static async Task ExtractAsync(Stream input, string archive, string directory, CancellationToken cancellationToken)
+    {
+        await using var reader = new TarReader(input, leaveOpen: true);
         var links = new List<(string Path, string Target)>();
         var count = 0;
         while (await reader.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)

@@ -6,7 +6,10 @@ using Minato.Engine.Images.Store;
 
 namespace Minato.Engine.Images.Archive;
 
-/// <summary>Writes stored images as an OCI image layout tar (what <c>skopeo</c>, <c>podman</c> and Docker 25+ load).</summary>
+/// <summary>
+/// Writes stored images as an OCI image layout tar with a <c>docker save</c> <c>manifest.json</c> beside it, as Docker 25+
+/// writes them: <c>skopeo</c>, <c>podman</c>, every dockerd and this engine load it.
+/// </summary>
 public sealed class ImageExporter(ContentStore content)
 {
     private static readonly DateTimeOffset Epoch = DateTimeOffset.UnixEpoch;
@@ -18,8 +21,16 @@ public sealed class ImageExporter(ContentStore content)
         await AddAsync(tar, "oci-layout", JsonSerializer.SerializeToUtf8Bytes(new OciLayoutFile(), OciJsonContext.Default.OciLayoutFile), cancellationToken);
         var written = new HashSet<string>(StringComparer.Ordinal);
         var entries = new List<Descriptor>();
+        var dockerEntries = new List<DockerArchiveEntry>();
         foreach (var image in records)
         {
+            dockerEntries.Add(new DockerArchiveEntry
+            {
+                Config = BlobPath(Digest.Parse(image.Id)),
+                RepoTags = image.RepoTags.Count > 0 ? image.RepoTags : null,
+                Layers = [.. image.Layers.Select(l => BlobPath(Digest.Parse(l.Digest)))],
+            });
+
             var manifest = Digest.Parse(image.ManifestDigest);
             foreach (var blob in new[] { image.ManifestDigest, image.Id }.Concat(image.Layers.Select(l => l.Digest)))
             {
@@ -46,7 +57,11 @@ public sealed class ImageExporter(ContentStore content)
 
         var index = new ManifestDocument { SchemaVersion = 2, MediaType = MediaTypes.OciIndex, Manifests = entries };
         await AddAsync(tar, "index.json", JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ManifestDocument), cancellationToken);
+        await AddAsync(tar, "manifest.json",
+            JsonSerializer.SerializeToUtf8Bytes<IReadOnlyList<DockerArchiveEntry>>(dockerEntries, OciJsonContext.Default.IReadOnlyListDockerArchiveEntry), cancellationToken);
     }
+
+    private static string BlobPath(Digest digest) => $"blobs/{digest.Algorithm}/{digest.Hex}";
 
     private async Task AddBlobAsync(TarWriter tar, Digest digest, CancellationToken cancellationToken)
     {
@@ -56,7 +71,7 @@ public sealed class ImageExporter(ContentStore content)
         }
 
         await using var data = content.OpenRead(digest);
-        var entry = new PaxTarEntry(TarEntryType.RegularFile, $"blobs/{digest.Algorithm}/{digest.Hex}")
+        var entry = new PaxTarEntry(TarEntryType.RegularFile, BlobPath(digest))
         {
             DataStream = data,
             ModificationTime = Epoch,

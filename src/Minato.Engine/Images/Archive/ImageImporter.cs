@@ -40,6 +40,31 @@ public sealed class ImageImporter(ImageUnpacker unpacker, ImageStore images, Ima
         }
     }
 
+    /// <summary>Imports every image of the tar read from <paramref name="archive"/> (an upload: <c>docker load</c>).</summary>
+    /// <remarks>The tar is extracted to a scratch directory first (confined, bounded), then imported as a file would be.</remarks>
+    public async Task<IReadOnlyList<ImageRecord>> ImportAsync(Stream archive, CancellationToken cancellationToken)
+    {
+        var scratch = Path.Combine(images.Snapshots.Root, "..", "unpack", "import-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(scratch);
+        try
+        {
+            try
+            {
+                await ArchiveExtractor.ExtractAsync(archive, "the archive", scratch, cancellationToken);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidInputException($"the archive is not a readable tar: {e.Message}", e);
+            }
+
+            return await ImportDirectoryAsync(scratch, null, cancellationToken);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
     private async Task<IReadOnlyList<ImageRecord>> ImportDirectoryAsync(string directory, ImageReference? fallback, CancellationToken cancellationToken)
     {
         if (File.Exists(Path.Combine(directory, "index.json")))
@@ -52,7 +77,7 @@ public sealed class ImageImporter(ImageUnpacker unpacker, ImageStore images, Ima
             return await ImportDockerAsync(directory, fallback, cancellationToken);
         }
 
-        throw new InvalidInputException($"{directory}: neither an OCI image layout (index.json) nor a docker save archive (manifest.json)");
+        throw new InvalidInputException("neither an OCI image layout (index.json) nor a docker save archive (manifest.json)");
     }
 
     private async Task<IReadOnlyList<ImageRecord>> ImportLayoutAsync(string directory, ImageReference? fallback, CancellationToken cancellationToken)

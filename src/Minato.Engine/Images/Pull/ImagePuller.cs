@@ -36,7 +36,9 @@ public sealed class ImagePuller(
             onStart?.Invoke(pull.Progress);
             try
             {
-                return await pull.Task.WaitAsync(cancellationToken);
+                var image = await pull.Task.WaitAsync(cancellationToken);
+                Pulled?.Invoke(reference, image);
+                return image;
             }
             finally
             {
@@ -44,6 +46,9 @@ public sealed class ImagePuller(
             }
         }
     }
+
+    /// <summary>Raised for each caller whose pull succeeded (a joined pull counts once per caller, as a request would).</summary>
+    public event Action<ImageReference, ImageRecord>? Pulled;
 
     /// <summary>The progress of a running pull of <paramref name="reference"/> by any caller, if one is running.</summary>
     public PullProgress? Find(ImageReference reference) =>

@@ -61,7 +61,16 @@ public sealed partial class RegistryClient
             query.Append("service=").Append(Uri.EscapeDataString(service)).Append('&');
         }
 
-        query.Append("scope=").Append(Uri.EscapeDataString(scope));
+        // A login asks for no scope: the token only proves the credentials.
+        if (scope.Length > 0)
+        {
+            query.Append("scope=").Append(Uri.EscapeDataString(scope));
+        }
+        else if (query.Length > 0)
+        {
+            query.Length--;
+        }
+
         var target = new UriBuilder(realm) { Query = query.ToString() }.Uri;
         using var request = new HttpRequestMessage(HttpMethod.Get, target);
         if (credential?.IdentityToken is { } refreshToken)

@@ -96,6 +96,8 @@ public sealed partial class ImageStore
             {
                 names[name] = id;
             }
+
+            Changed?.Invoke(new ImageChange(id, ImageChangeKind.Tagged, name));
         }
         finally
         {
@@ -109,9 +111,10 @@ public sealed partial class ImageStore
         await gate.WaitAsync(cancellationToken);
         try
         {
+            string id;
             lock (sync)
             {
-                if (!names.ContainsKey(name))
+                if (!names.TryGetValue(name, out id!))
                 {
                     return false;
                 }
@@ -126,6 +129,7 @@ public sealed partial class ImageStore
                 names.Remove(name);
             }
 
+            Changed?.Invoke(new ImageChange(id, ImageChangeKind.Untagged, name));
             return true;
         }
         finally
@@ -142,6 +146,7 @@ public sealed partial class ImageStore
     {
         await gate.WaitAsync(cancellationToken);
         List<string> trash;
+        List<string> dropped;
         try
         {
             lock (sync)
@@ -168,7 +173,8 @@ public sealed partial class ImageStore
             lock (sync)
             {
                 byId.Remove(id);
-                foreach (var name in names.Where(n => n.Value == id).Select(n => n.Key).ToList())
+                dropped = [.. names.Where(n => n.Value == id).Select(n => n.Key)];
+                foreach (var name in dropped)
                 {
                     names.Remove(name);
                 }
@@ -192,6 +198,12 @@ public sealed partial class ImageStore
             gate.Release();
         }
 
+        foreach (var name in dropped)
+        {
+            Changed?.Invoke(new ImageChange(id, ImageChangeKind.Untagged, name));
+        }
+
+        Changed?.Invoke(new ImageChange(id, ImageChangeKind.Removed, null));
         foreach (var path in trash)
         {
             SnapshotStore.Delete(path);

@@ -29,6 +29,9 @@ public sealed partial class ImageStore : IDisposable
         Snapshots = snapshotStore;
     }
 
+    /// <summary>Raised after a tag, an untag or a removal was committed (pulls and loads name their images when they commit).</summary>
+    public event Action<ImageChange>? Changed;
+
     public ContentStore Content { get; }
 
     public SnapshotStore Snapshots { get; }
