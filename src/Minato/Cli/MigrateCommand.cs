@@ -5,7 +5,8 @@ namespace Minato.Cli;
 
 /// <summary>
 /// <c>minato migrate</c>: reads a cluster dump or manifests and reports what moving off Docker (dockershim)
-/// means for them. Exit codes: 0 nothing blocks the move, 1 something does, 2 the input could not be read.
+/// means for them. Exit codes: 0 nothing blocks the move, 1 something does, 2 some input could not be read
+/// (after reporting everything else).
 /// </summary>
 internal static class MigrateCommand
 {
@@ -78,14 +79,24 @@ internal static class MigrateCommand
             return ExitBadInput;
         }
 
-        if (report.Input.Objects == 0)
+        if (report.Input.Objects == 0 && report.Errors.Count == 0)
         {
             error.WriteLine($"minato migrate: no Kubernetes objects in {string.Join(", ", paths)}");
             return ExitBadInput;
         }
 
-        Render(report, request, output);
-        return report.Verdict == Verdict.Blocked ? ExitBlocked : ExitReady;
+        // One malformed file hides nothing: the findings of everything that could be read come first.
+        if (report.Input.Objects > 0)
+        {
+            Render(report, request, output);
+        }
+
+        foreach (var inputError in report.Errors)
+        {
+            error.WriteLine($"minato migrate: {inputError}");
+        }
+
+        return report.Errors.Count > 0 ? ExitBadInput : report.Verdict == Verdict.Blocked ? ExitBlocked : ExitReady;
     }
 
     private static void Render(MigrationReport report, MigrateRequest request, TextWriter output)
