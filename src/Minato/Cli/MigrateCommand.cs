@@ -1,5 +1,7 @@
 using System.CommandLine;
+using Minato.Configuration;
 using Minato.Migrate;
+using Minato.Migrate.Node;
 
 namespace Minato.Cli;
 
@@ -38,6 +40,7 @@ internal static class MigrateCommand
             paths,
             format,
         };
+        command.Subcommands.Add(CreateNode());
         command.SetAction((parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -50,6 +53,90 @@ internal static class MigrateCommand
             return Task.FromResult(Run(request, stdin, output, parseResult.InvocationConfiguration.Error, cancellationToken));
         });
         return command;
+    }
+
+    /// <summary><c>minato migrate node</c>: the node side of the move, read-only unless --apply.</summary>
+    private static Command CreateNode()
+    {
+        var root = new Option<string>("--root")
+        {
+            Description = "The node's root directory: / on the node itself, or a copy of its files.",
+            DefaultValueFactory = _ => "/",
+        };
+        var config = new Option<string?>("--config") { Description = $"Minato's configuration (default ROOT{MinatoConfig.DefaultPath} when it exists)." };
+        var nodeName = new Option<string?>("--node-name") { Description = "The node's name in the cluster (default: ROOT/etc/hostname)." };
+        var apply = new Option<bool>("--apply") { Description = "Make the file edits (with backups); refused unless the node is drained." };
+        var command = new Command(
+            "node",
+            "Check this node for the move to Minato: Docker, the kubelet's runtime flags and config, cgroup drivers, " +
+            "what uses /var/run/docker.sock; print the steps and the file edits as a diff. Read-only without --apply.")
+        {
+            root,
+            config,
+            nodeName,
+            apply,
+        };
+        command.SetAction(parseResult => RunNode(
+            new NodeRequest(parseResult.GetValue(root) ?? "/", parseResult.GetValue(config), parseResult.GetValue(nodeName), parseResult.GetValue(apply)),
+            parseResult.InvocationConfiguration.Output,
+            parseResult.InvocationConfiguration.Error));
+        return command;
+    }
+
+    internal static int RunNode(NodeRequest request, TextWriter output, TextWriter error)
+    {
+        if (!Directory.Exists(request.Root))
+        {
+            error.WriteLine($"minato migrate node: --root {request.Root}: no such directory");
+            return ExitBadInput;
+        }
+
+        MinatoTarget target;
+        try
+        {
+            var underRoot = Path.Join(request.Root, MinatoConfig.DefaultPath.TrimStart('/'));
+            var minato = request.Config is not null ? ConfigLoader.Load(request.Config, new ConfigOverrides())
+                : File.Exists(underRoot) ? ConfigLoader.Load(underRoot, new ConfigOverrides())
+                : new MinatoConfig();
+            target = new MinatoTarget(minato.Listen, minato.CgroupDriver.ToString().ToLowerInvariant());
+        }
+        catch (ConfigException ex)
+        {
+            error.WriteLine($"minato migrate node: {ex.Message}");
+            return ExitBadInput;
+        }
+
+        var files = new NodeFiles(request.Root);
+        var check = NodeInspector.Check(files, target, request.NodeName);
+        new NodeReportRenderer(output).Render(check, request.Root);
+        if (!request.Apply)
+        {
+            return check.Verdict == Verdict.Blocked ? ExitBlocked : ExitReady;
+        }
+
+        if (check.Changes.Count == 0)
+        {
+            output.WriteLine("--apply: no file to change.");
+            return ExitReady;
+        }
+
+        try
+        {
+            var backups = NodeChanges.Apply(files, check, TimeProvider.System);
+            output.WriteLine($"--apply: changed {string.Join(", ", check.Changes.Select(c => c.Path))}; backups: {(backups.Count == 0 ? "none (new files)" : string.Join(", ", backups))}");
+            output.WriteLine("Next: stop the kubelet if it runs, start Minato, start the kubelet, uncordon (steps 4 to 6 above).");
+            return ExitReady;
+        }
+        catch (NodeNotDrainedException ex)
+        {
+            error.WriteLine($"minato migrate node: --apply: {ex.Message}");
+            return ExitBadInput;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"minato migrate node: --apply: {ex.Message}");
+            return ExitBadInput;
+        }
     }
 
     /// <summary>Runs the verb on parsed arguments; separate from parsing so tests can give their own stdin.</summary>
@@ -118,6 +205,9 @@ internal static class MigrateCommand
 
 /// <summary>The verb's arguments after parsing.</summary>
 internal sealed record MigrateRequest(IReadOnlyList<string> Paths, string Format, bool UseColor = false);
+
+/// <summary>The arguments of <c>minato migrate node</c>.</summary>
+internal sealed record NodeRequest(string Root, string? Config, string? NodeName, bool Apply);
 
 /// <summary>Standard input: how to open it, and whether it is a pipe or file rather than a terminal.</summary>
 internal sealed record StdinSource(Func<Stream> Open, bool IsRedirected);

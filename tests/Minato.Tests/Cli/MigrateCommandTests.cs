@@ -193,6 +193,49 @@ public sealed class MigrateCommandTests
         Assert.Contains("no Kubernetes objects", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Invoke_NodeOnDockershimFixture_PrintsVerdictPlanAndDiffAndExitsOne()
+    {
+        using var node = new FakeNode();
+        node.Write("/etc/hostname", "worker-3\n");
+        node.Write("/var/lib/kubelet/kubeadm-flags.env", "KUBELET_KUBEADM_ARGS=\"--container-runtime=docker\"\n");
+
+        var (exit, output, _) = await InvokeAsync("node", "--root", node.Root);
+
+        Assert.Equal(MigrateCommand.ExitBlocked, exit);
+        Assert.Contains("Node worker-3 (files under ", output, StringComparison.Ordinal);
+        Assert.Contains("BLOCKED", output, StringComparison.Ordinal);
+        Assert.Contains("  1. kubectl drain worker-3 --ignore-daemonsets", output, StringComparison.Ordinal);
+        Assert.Contains("+KUBELET_KUBEADM_ARGS=\"--container-runtime=remote --container-runtime-endpoint=unix:///run/minato/minato.sock\"", output, StringComparison.Ordinal);
+        Assert.Equal("KUBELET_KUBEADM_ARGS=\"--container-runtime=docker\"\n", File.ReadAllText(node.Path("/var/lib/kubelet/kubeadm-flags.env")));
+    }
+
+    [Fact]
+    public async Task Invoke_NodeApplyOnDrainedFixture_EditsWithBackupAndExitsZero()
+    {
+        using var node = new FakeNode();
+        node.Write("/var/lib/kubelet/kubeadm-flags.env", "KUBELET_KUBEADM_ARGS=\"--container-runtime=docker\"\n");
+        node.Write("/etc/minato/minato.toml", "listen = \"unix:///run/minato/cri.sock\"\n");
+
+        var (exit, output, error) = await InvokeAsync("node", "--root", node.Root, "--apply");
+
+        Assert.True(exit == MigrateCommand.ExitReady, error);
+        Assert.Contains("--apply: changed /var/lib/kubelet/kubeadm-flags.env", output, StringComparison.Ordinal);
+        Assert.Equal(
+            "KUBELET_KUBEADM_ARGS=\"--container-runtime=remote --container-runtime-endpoint=unix:///run/minato/cri.sock\"\n",
+            File.ReadAllText(node.Path("/var/lib/kubelet/kubeadm-flags.env")));
+        Assert.True(File.Exists(node.Path("/var/lib/kubelet/kubeadm-flags.env") + ".minato-backup"));
+    }
+
+    [Fact]
+    public async Task Invoke_NodeWithMissingRoot_ExitsTwo()
+    {
+        var (exit, _, error) = await InvokeAsync("node", "--root", "/nonexistent-minato-root");
+
+        Assert.Equal(MigrateCommand.ExitBadInput, exit);
+        Assert.Contains("--root /nonexistent-minato-root: no such directory", error, StringComparison.Ordinal);
+    }
+
     private static async Task<(int Exit, string Output, string Error)> InvokeAsync(params string[] args)
     {
         var output = new StringWriter();
