@@ -1,6 +1,9 @@
 using System.CommandLine;
+using Minato.Api.V1;
 using Minato.Configuration;
+using Minato.Cri.Api.V1;
 using Minato.Migrate;
+using Minato.Migrate.Images;
 using Minato.Migrate.Node;
 
 namespace Minato.Cli;
@@ -41,6 +44,7 @@ internal static class MigrateCommand
             format,
         };
         command.Subcommands.Add(CreateNode());
+        command.Subcommands.Add(CreateImages());
         command.SetAction((parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -81,6 +85,111 @@ internal static class MigrateCommand
             parseResult.InvocationConfiguration.Output,
             parseResult.InvocationConfiguration.Error));
         return command;
+    }
+
+    /// <summary>
+    /// <c>minato migrate images --from-docker</c>: copies the images a Docker Engine holds into Minato's store, each
+    /// exported by the engine (its docker save archive) to a temporary file and loaded by the daemon like
+    /// <c>minato load</c>, so every blob gets the pull path's digest checks; images Minato has are skipped.
+    /// </summary>
+    private static Command CreateImages()
+    {
+        var from = new Option<string>("--from-docker")
+        {
+            Description = "The Docker Engine to copy from.",
+            DefaultValueFactory = _ => "unix:///var/run/docker.sock",
+        };
+        var command = new Command("images", "Copy the images a Docker Engine holds into Minato's store, so the moved node does not pull them again.")
+        {
+            from,
+        };
+        ClientAction.SetWithExitCode(command, (connection, parse, output, cancellationToken) =>
+            CopyImagesAsync(connection, parse.GetValue(from)!, output, cancellationToken));
+        return command;
+    }
+
+    private static async Task<int> CopyImagesAsync(CriConnection connection, string from, TextWriter output, CancellationToken cancellationToken)
+    {
+        using var docker = CreateDockerClient(from);
+        IReadOnlyList<DockerImage> images;
+        try
+        {
+            images = await docker.ListImagesAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or InvalidDataException or System.Text.Json.JsonException)
+        {
+            throw new CliException($"migrate images: {from}: {ex.Message}");
+        }
+
+        var present = (await connection.Images.ListImagesAsync(new ListImagesRequest(), cancellationToken: cancellationToken)).Images;
+        var presentIds = present.Select(i => i.Id).ToHashSet(StringComparer.Ordinal);
+        var presentNames = present.SelectMany(i => i.RepoTags).ToHashSet(StringComparer.Ordinal);
+        var (copied, skipped, failed) = (0, 0, 0);
+        var scratch = Directory.CreateTempSubdirectory("minato-migrate-images-");
+        try
+        {
+            for (var i = 0; i < images.Count; i++)
+            {
+                var image = images[i];
+                var label = $"[{i + 1}/{images.Count}] {(image.RepoTags.Count > 0 ? string.Join(", ", image.RepoTags) : image.Id)}";
+                if (image.RepoTags.Count == 0)
+                {
+                    await output.WriteLineAsync($"{label}: untagged, skipped");
+                    skipped++;
+                    continue;
+                }
+
+                if (presentIds.Contains(image.Id) && image.RepoTags.All(t => presentNames.Contains(DockerImageName.Canonical(t))))
+                {
+                    await output.WriteLineAsync($"{label}: already in Minato, skipped");
+                    skipped++;
+                    continue;
+                }
+
+                var archive = Path.Combine(scratch.FullName, $"{i}.tar");
+                try
+                {
+                    long bytes;
+                    await using (var file = new FileStream(archive, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+                    {
+                        bytes = await docker.ExportAsync(image.RepoTags, file, cancellationToken);
+                    }
+
+                    await output.WriteLineAsync($"{label}: exported {bytes / 1e6:F1} MB, loading");
+                    var loaded = await connection.MinatoImages.LoadAsync(new LoadRequest { Path = archive }, cancellationToken: cancellationToken);
+                    await output.WriteLineAsync($"{label}: loaded as {string.Join(", ", loaded.Images.SelectMany(l => l.Names).DefaultIfEmpty(image.Id))}");
+                    copied++;
+                }
+                catch (Exception ex) when (ex is HttpRequestException or IOException or Grpc.Core.RpcException)
+                {
+                    await output.WriteLineAsync($"{label}: failed: {(ex is Grpc.Core.RpcException rpc ? rpc.Status.Detail : ex.Message)}");
+                    failed++;
+                }
+                finally
+                {
+                    File.Delete(archive);
+                }
+            }
+        }
+        finally
+        {
+            scratch.Delete(recursive: true);
+        }
+
+        await output.WriteLineAsync($"{copied:N0} copied, {skipped:N0} skipped, {failed:N0} failed (of {images.Count:N0} images in {from})");
+        return failed > 0 ? 1 : 0;
+    }
+
+    private static DockerEngineClient CreateDockerClient(string from)
+    {
+        try
+        {
+            return new DockerEngineClient(from);
+        }
+        catch (ArgumentException ex)
+        {
+            throw new CliException(ex.Message);
+        }
     }
 
     internal static int RunNode(NodeRequest request, TextWriter output, TextWriter error)
