@@ -29,11 +29,12 @@ internal sealed class DockerInDockerRule : IMigrationRule
             return;
         }
 
+        var cleanup = WorkloadAdvice.ForImageCleanup(template);
         foreach (var container in template.Spec.Containers)
         {
             foreach (var (evidence, advice) in Check(container))
             {
-                findings.Report(item, FindingKind.DockerInDocker, Severity.Warning, evidence, advice);
+                findings.Report(item, FindingKind.DockerInDocker, Severity.Action, evidence, cleanup ?? advice);
             }
         }
     }
@@ -45,33 +46,45 @@ internal sealed class DockerInDockerRule : IMigrationRule
         var isDind = repository.EndsWith("dind", StringComparison.Ordinal) || (IsDockerImage(repository) && tag.Contains("dind", StringComparison.Ordinal));
         if (isDind)
         {
-            yield return ($"container {container.Name} runs image {container.Image} (Docker-in-Docker)", DindAdvice);
+            yield return ($"{container} runs image {container.Image} (Docker-in-Docker)", DindAdvice);
         }
         else if (IsDockerImage(repository))
         {
-            yield return ($"container {container.Name} runs image {container.Image} (Docker CLI)", CliAdvice);
+            yield return ($"{container} runs image {container.Image} (Docker CLI)", CliAdvice);
         }
 
         var commandLine = string.Join(' ', container.CommandLine);
-        if (!isDind && container.CommandLine.Any(a => a == "dockerd" || a.EndsWith("/dockerd", StringComparison.Ordinal) || a.StartsWith("dockerd ", StringComparison.Ordinal)))
+        if (!isDind && StartsDockerd(container))
         {
             var privileged = container.Privileged ? "privileged " : "";
-            yield return ($"{privileged}container {container.Name} starts dockerd", DindAdvice);
+            yield return ($"{privileged}{container} starts dockerd", DindAdvice);
         }
 
         if (DockerCommands.FirstOrDefault(c => commandLine.Contains(c, StringComparison.Ordinal)) is { } command)
         {
-            yield return ($"container {container.Name} runs {command}", CliAdvice);
+            yield return ($"{container} runs {command}", CliAdvice);
         }
 
         foreach (var env in container.Env)
         {
             if (env.Name == "DOCKER_HOST" && env.Value?.StartsWith("tcp://", StringComparison.Ordinal) == true)
             {
-                yield return ($"container {container.Name} sets DOCKER_HOST={env.Value}", CliAdvice);
+                yield return ($"{container} sets DOCKER_HOST={env.Value}", CliAdvice);
             }
         }
     }
+
+    /// <summary>True when the container runs a Docker daemon: a dind image, or dockerd on its command line.</summary>
+    public static bool RunsDockerDaemon(ContainerSpec container)
+    {
+        var repository = Repository(container.Image);
+        return repository.EndsWith("dind", StringComparison.Ordinal)
+            || (IsDockerImage(repository) && Tag(container.Image).Contains("dind", StringComparison.Ordinal))
+            || StartsDockerd(container);
+    }
+
+    private static bool StartsDockerd(ContainerSpec container) =>
+        container.CommandLine.Any(a => a == "dockerd" || a.EndsWith("/dockerd", StringComparison.Ordinal) || a.StartsWith("dockerd ", StringComparison.Ordinal));
 
     /// <summary>docker, library/docker, docker.io/library/docker or a mirror's …/library/docker.</summary>
     private static bool IsDockerImage(string repository) =>

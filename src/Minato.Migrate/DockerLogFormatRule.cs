@@ -19,6 +19,12 @@ internal sealed partial class DockerLogFormatRule : IMigrationRule
 
     private const string DockerLogs = "/var/lib/docker/containers";
 
+    private static readonly Dictionary<LogAgent, string> AgentAdvice = Enum.GetValues<LogAgent>().ToDictionary(
+        a => a,
+        a => $"{WorkloadAdvice.ParserSetting(a)}, and read /var/log/containers/*.log (mount /var/log, not " +
+            "/var/lib/docker/containers): CRI runtimes write each line as \"<RFC 3339 time> <stdout|stderr> <P|F> " +
+            "<message>\", not Docker's JSON. Until then the agent runs but ships no logs from nodes that have moved.");
+
     public void Inspect(KubeObject item, FindingCollector findings)
     {
         switch (item)
@@ -34,6 +40,7 @@ internal sealed partial class DockerLogFormatRule : IMigrationRule
 
     private static void InspectPod(PodTemplate template, FindingCollector findings)
     {
+        var advice = WorkloadAdvice.AgentOf(template) is { } agent ? AgentAdvice[agent] : Advice;
         foreach (var volume in template.Spec.HostPaths)
         {
             var path = HostPathUse.Normalize(volume.Path);
@@ -41,18 +48,19 @@ internal sealed partial class DockerLogFormatRule : IMigrationRule
             {
                 foreach (var evidence in HostPathUse.Describe(template.Spec, volume))
                 {
-                    findings.Report(template, FindingKind.DockerLogFormat, Severity.Warning, evidence, Advice);
+                    findings.Report(template, FindingKind.DockerLogFormat, Severity.Action, evidence, advice);
                 }
             }
         }
 
         foreach (var container in template.Spec.Containers)
         {
-            var values = container.CommandLine.Concat(container.Env.Select(e => e.Value ?? ""));
-            if (values.Any(v => v.Contains(DockerLogs, StringComparison.Ordinal)))
+            // Command lines are configuration; an environment value only when it is a path, not prose mentioning one.
+            if (container.CommandLine.Any(v => v.Contains(DockerLogs, StringComparison.Ordinal))
+                || container.Env.Any(e => ConfigValue.Names(e.Value, DockerLogs)))
             {
                 findings.Report(
-                    template, FindingKind.DockerLogFormat, Severity.Warning, $"container {container.Name} is configured to read {DockerLogs}", Advice);
+                    template, FindingKind.DockerLogFormat, Severity.Action, $"{container} is configured to read {DockerLogs}", advice);
             }
         }
     }
@@ -67,13 +75,23 @@ internal sealed partial class DockerLogFormatRule : IMigrationRule
                 line++;
                 if (text.Contains(DockerLogs, StringComparison.Ordinal) || DockerParser().IsMatch(text))
                 {
+                    var advice = AgentOfConfig(value) is { } agent ? AgentAdvice[agent] : Advice;
                     findings.Report(
-                        config, FindingKind.DockerLogFormat, Severity.Warning, $"data {key} line {line}: {text.Trim()}", Advice);
+                        config, FindingKind.DockerLogFormat, Severity.Action, $"data {key} line {line}: {text.Trim()}", advice);
                     break;
                 }
             }
         }
     }
+
+    /// <summary>Which agent a configuration is for, from syntax only that agent uses.</summary>
+    private static LogAgent? AgentOfConfig(string text) =>
+        text.Contains("[INPUT]", StringComparison.OrdinalIgnoreCase) ? LogAgent.FluentBit
+        : text.Contains("<source>", StringComparison.Ordinal) ? LogAgent.Fluentd
+        : text.Contains("scrape_configs", StringComparison.Ordinal) ? LogAgent.Promtail
+        : text.Contains("filebeat.", StringComparison.Ordinal) ? LogAgent.Filebeat
+        : text.Contains("docker_logs", StringComparison.Ordinal) ? LogAgent.Vector
+        : null;
 
     /// <summary>
     /// Fluent Bit "Parser docker", Promtail "- docker: {}", Filebeat "type: docker"

@@ -1,8 +1,11 @@
 namespace Minato.Migrate;
 
 /// <summary>
-/// Pods that reach the node's Docker Engine: hostPath volumes of its socket, state or data directories (or a
-/// directory that contains them), and a DOCKER_HOST (or similar) pointing at a Unix socket.
+/// Pods that reach the node's Docker Engine: hostPath volumes of its socket, state or data directories, and a
+/// DOCKER_HOST (or any variable whose value is a socket path) pointing at a Unix socket. Where the socket comes
+/// from decides the class: through a hostPath of the node's socket it is a blocker; on an emptyDir shared with
+/// a Docker-in-Docker sidecar it is DinD (action); a parent directory (/var/run) with nothing naming a socket
+/// under it is an action to verify.
 /// </summary>
 internal sealed class DockerSocketRule : IMigrationRule
 {
@@ -33,6 +36,11 @@ internal sealed class DockerSocketRule : IMigrationRule
     // Log files under the data root are DockerLogFormatRule's business, with advice of their own.
     private const string ContainerLogs = "/var/lib/docker/containers";
 
+    private const string DindSocketAdvice =
+        "The socket lives on an emptyDir that a Docker-in-Docker container in the same pod serves, so this pod " +
+        "brings its own Docker and keeps working on a CRI node, privileged. See docker-in-docker for " +
+        "daemonless builders that remove the need for it.";
+
     public void Inspect(KubeObject item, FindingCollector findings)
     {
         if (item is not PodTemplate template)
@@ -40,28 +48,109 @@ internal sealed class DockerSocketRule : IMigrationRule
             return;
         }
 
-        foreach (var volume in template.Spec.HostPaths)
+        var spec = template.Spec;
+        var cleanup = WorkloadAdvice.ForImageCleanup(template);
+        foreach (var volume in spec.HostPaths)
         {
-            if (Classify(HostPathUse.Normalize(volume.Path)) is not { } match)
+            var path = HostPathUse.Normalize(volume.Path);
+            if (Classify(path) is not { } match)
             {
                 continue;
             }
 
-            foreach (var evidence in HostPathUse.Describe(template.Spec, volume))
+            if (match.Severity == Severity.Action && Parents.Contains(path))
             {
-                findings.Report(item, FindingKind.DockerSocket, match.Severity, evidence, match.Advice);
+                // A parent directory decides nothing by itself; when a container names a socket under it, the
+                // endpoint check below reports the node's Docker with that evidence.
+                foreach (var (container, mountPath) in spec.MountsOf(volume.Name))
+                {
+                    if (!SocketPathsOf(container).Any(p => HostPathUse.IsAtOrUnder(p, HostPathUse.Normalize(mountPath))))
+                    {
+                        var socket = HostPathUse.Normalize(mountPath) + "/docker.sock";
+                        findings.Report(
+                            item, FindingKind.DockerSocket, Severity.Action,
+                            $"{container} mounts hostPath {path} at {mountPath}; nothing in its configuration names a Docker socket " +
+                            $"there (verify: a process opening {socket} makes this a blocker)",
+                            cleanup ?? ParentAdvice);
+                    }
+                }
+
+                continue;
+            }
+
+            foreach (var evidence in HostPathUse.Describe(spec, volume))
+            {
+                findings.Report(item, FindingKind.DockerSocket, match.Severity, evidence, cleanup ?? match.Advice);
             }
         }
 
-        foreach (var container in template.Spec.Containers)
+        var startsDocker = spec.Containers.Any(DockerInDockerRule.RunsDockerDaemon);
+        foreach (var container in spec.Containers)
         {
-            foreach (var env in container.Env.Where(IsUnixDockerEndpoint))
+            foreach (var env in container.Env)
             {
-                findings.Report(
-                    item, FindingKind.DockerSocket, Severity.Blocker, $"container {container.Name} sets {env.Name}={env.Value}", SocketAdvice);
+                foreach (var socket in SocketPaths(env))
+                {
+                    ReportEndpoint(template, container, $"sets {env.Name}={env.Value}", socket, startsDocker, cleanup, findings);
+                }
             }
         }
     }
+
+    /// <summary>Where a socket path a container uses leads: a DinD emptyDir, the node through a hostPath, or nowhere.</summary>
+    private static void ReportEndpoint(
+        PodTemplate template, ContainerSpec container, string what, string socket, bool startsDocker, string? cleanup, FindingCollector findings)
+    {
+        var spec = template.Spec;
+        var mount = container.MountHolding(socket);
+        if (mount is not null && spec.EmptyDirs.Contains(mount.VolumeName))
+        {
+            var sharedWith = spec.MountsOf(mount.VolumeName).Select(m => m.Container).Where(c => c != container).Select(c => c.ToString()).ToList();
+            var shared = sharedWith.Count == 0 ? "" : $" shared with {string.Join(", ", sharedWith)}";
+            findings.Report(
+                template, FindingKind.DockerInDocker, Severity.Action,
+                $"{container} {what}: emptyDir volume {mount.VolumeName}{shared} (Docker-in-Docker)", DindSocketAdvice);
+            return;
+        }
+
+        if (mount is not null && spec.HostPaths.FirstOrDefault(h => h.Name == mount.VolumeName) is { } hostPath)
+        {
+            var nodePath = HostPathUse.Normalize(HostPathUse.Normalize(hostPath.Path) + socket[HostPathUse.Normalize(mount.MountPath).Length..]);
+            if (ConfigValue.IsDockerSocket(nodePath))
+            {
+                findings.Report(
+                    template, FindingKind.DockerSocket, Severity.Blocker,
+                    $"{container} {what}: the node's {nodePath} through hostPath {HostPathUse.Normalize(hostPath.Path)}", cleanup ?? SocketAdvice);
+            }
+
+            return;
+        }
+
+        if (mount is null && startsDocker)
+        {
+            findings.Report(
+                template, FindingKind.DockerInDocker, Severity.Action, $"{container} {what}: a Docker daemon in the pod (Docker-in-Docker)", DindSocketAdvice);
+            return;
+        }
+
+        if (mount is null)
+        {
+            findings.Report(template, FindingKind.DockerSocket, Severity.Blocker, $"{container} {what}", cleanup ?? SocketAdvice);
+        }
+    }
+
+    /// <summary>Docker socket paths an environment variable names: DOCKER_HOST=unix://…, or any value that is a socket path.</summary>
+    private static IEnumerable<string> SocketPaths(EnvVar env)
+    {
+        if (env.Name == "DOCKER_HOST")
+        {
+            return env.Value?.StartsWith("unix://", StringComparison.Ordinal) == true ? ConfigValue.Paths(env.Value) : [];
+        }
+
+        return ConfigValue.Paths(env.Value).Where(ConfigValue.IsDockerSocket);
+    }
+
+    private static IEnumerable<string> SocketPathsOf(ContainerSpec container) => container.Env.SelectMany(SocketPaths);
 
     private static (Severity Severity, string Advice)? Classify(string path)
     {
@@ -72,15 +161,9 @@ internal sealed class DockerSocketRule : IMigrationRule
 
         if (HostPathUse.IsAtOrUnder(path, DataRoot) && !HostPathUse.IsAtOrUnder(path, ContainerLogs))
         {
-            return (Severity.Warning, DataRootAdvice);
+            return (Severity.Action, DataRootAdvice);
         }
 
-        return Parents.Contains(path) ? (Severity.Warning, ParentAdvice) : null;
+        return Parents.Contains(path) ? (Severity.Action, ParentAdvice) : null;
     }
-
-    private static bool IsUnixDockerEndpoint(EnvVar env) =>
-        env.Value is { } value
-        && (env.Name == "DOCKER_HOST"
-            ? value.StartsWith("unix://", StringComparison.Ordinal)
-            : value.Contains("docker.sock", StringComparison.Ordinal));
 }

@@ -3,13 +3,13 @@ namespace Minato.Migrate;
 /// <summary>How much a finding matters for the move off Docker, in increasing order.</summary>
 public enum Severity
 {
-    /// <summary>Nothing to do; stated so nobody worries.</summary>
+    /// <summary>Works as it is on a CRI node; worth a line (a rollback target, a stale label, a runtime class to set up).</summary>
     Info,
 
-    /// <summary>Keeps working or degrades quietly; worth changing around the move.</summary>
-    Warning,
+    /// <summary>Keeps running but silently loses something, or must be verified by someone who knows the workload.</summary>
+    Action,
 
-    /// <summary>Breaks on a node without Docker; fix before (or while) moving.</summary>
+    /// <summary>Breaks on a CRI node; only a change fixes it.</summary>
     Blocker,
 }
 
@@ -25,8 +25,8 @@ public enum FindingKind
 }
 
 /// <summary>
-/// One finding: what was found (Evidence) in which object (Subject: a Pod's controller rather than the Pod),
-/// how often (Occurrences: pods and templates showing the same evidence), and what to do (Advice).
+/// One finding: what was found (Evidence) in which workload (Subject: the top owner present in the input, or
+/// the object itself), how often (Occurrences: pods and templates showing the same evidence), and what to do.
 /// </summary>
 public sealed record Finding(
     FindingKind Kind,

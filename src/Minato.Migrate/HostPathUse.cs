@@ -22,7 +22,7 @@ internal static class HostPathUse
         foreach (var (container, mountPath) in spec.MountsOf(volume.Name))
         {
             any = true;
-            yield return $"container {container.Name} mounts hostPath {path} at {mountPath}";
+            yield return $"{container} mounts hostPath {path} at {mountPath}";
         }
 
         if (!any)

@@ -204,7 +204,8 @@ internal sealed class JsonManifestReader
             {
                 // The reader state carries its line count across buffers, so this is the line in the whole input.
                 var line = (ex.LineNumber ?? 0) + 1;
-                throw new ManifestException(new SourceLocation(_file, line), $"invalid JSON: {Reason(ex)}", ex);
+                var column = (ex.BytePositionInLine ?? 0) + 1;
+                throw new ManifestException(new SourceLocation(_file, line, column), $"invalid JSON: {Reason(ex)}", ex);
             }
 
             if (done)

@@ -10,14 +10,20 @@ internal sealed record ClusterNode(
     string ContainerRuntimeVersion,
     string KubeletVersion,
     string? ProviderId,
-    IReadOnlyDictionary<string, string> Labels) : KubeObject(Ref, Location);
+    IReadOnlyDictionary<string, string> Labels,
+    IReadOnlyDictionary<string, string> Annotations) : KubeObject(Ref, Location);
 
 /// <summary>
 /// A pod spec with the object that carries it: a Pod, or a controller's pod template. Owner is the
-/// controlling owner reference, so findings in a pod can be reported against its Deployment.
+/// controlling owner reference, so findings in a pod can be reported against its Deployment. Replicas is the
+/// controller's spec.replicas when it is given (a ReplicaSet at 0 is an old revision kept for rollback).
 /// </summary>
-internal sealed record PodTemplate(ObjectRef Ref, SourceLocation Location, ObjectRef? Owner, PodSpec Spec)
-    : KubeObject(Ref, Location);
+internal sealed record PodTemplate(ObjectRef Ref, SourceLocation Location, ObjectRef? Owner, PodSpec Spec, int? Replicas = null)
+    : KubeObject(Ref, Location)
+{
+    /// <summary>An old ReplicaSet of a Deployment scaled to zero: not running, but a rollback brings it back.</summary>
+    public bool IsRollbackTarget => Ref.Kind == "ReplicaSet" && Replicas == 0 && Owner?.Kind == "Deployment";
+}
 
 /// <summary>A ConfigMap's data, where log agents keep the parser configuration that names Docker's format.</summary>
 internal sealed record ConfigData(ObjectRef Ref, SourceLocation Location, IReadOnlyList<KeyValuePair<string, string>> Data)

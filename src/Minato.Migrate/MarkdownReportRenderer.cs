@@ -1,8 +1,12 @@
 namespace Minato.Migrate;
 
-/// <summary>Writes the report as Markdown to paste into a ticket: headings per severity, tables, advice as quotes.</summary>
+/// <summary>
+/// Writes the report as Markdown to paste into a ticket: a heading per severity, each flagged workload once
+/// with all its findings, advice with the workload or (when shared) once, numbered. Only information is cut.
+/// </summary>
 public sealed class MarkdownReportRenderer(TextWriter output)
 {
+    private const int InfoShown = 100;
     private const int RowsShown = 100;
 
     public void Render(MigrationReport report)
@@ -12,9 +16,17 @@ public sealed class MarkdownReportRenderer(TextWriter output)
         output.WriteLine();
         output.WriteLine(FindingText.Summary(report));
         output.WriteLine();
-        output.WriteLine("| Blockers | Warnings | Info | Nodes | Pods | Controllers | Objects |");
-        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-        output.WriteLine($"| {report.Count(Severity.Blocker):N0} | {report.Count(Severity.Warning):N0} | {report.Count(Severity.Info):N0} " +
+        output.WriteLine($"{FindingText.WorkloadLine(report)}.");
+        if (FindingText.NodeLine(report) is { } nodes)
+        {
+            output.WriteLine();
+            output.WriteLine($"{nodes}.");
+        }
+
+        output.WriteLine();
+        output.WriteLine("| Workloads | Blockers | Actions | Info | Nodes | Pods | Controllers | Objects |");
+        output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+        output.WriteLine($"| {input.Workloads:N0} | {report.Count(Severity.Blocker):N0} | {report.Count(Severity.Action):N0} | {report.Count(Severity.Info):N0} " +
             $"| {input.Nodes:N0} | {input.Pods:N0} | {input.Controllers:N0} | {input.Objects:N0} |");
         if (FindingText.Skipped(input) is { Length: > 0 } skipped)
         {
@@ -22,9 +34,29 @@ public sealed class MarkdownReportRenderer(TextWriter output)
             output.WriteLine($"Read {FindingText.Plural(input.Sources, "input")}; {skipped}.");
         }
 
-        foreach (var severity in new[] { Severity.Blocker, Severity.Warning, Severity.Info })
+        foreach (var error in report.Errors)
         {
-            WriteSeverity(report, severity);
+            output.WriteLine();
+            output.WriteLine($"**Could not read** `{Cell(error.ToString())}`; everything else was analysed.");
+        }
+
+        var shown = report.Workloads.Where(w => w.Severity != Severity.Info)
+            .Concat(report.Workloads.Where(w => w.Severity == Severity.Info).Take(InfoShown)).ToList();
+        var numbers = FindingText.AdviceNumbers(shown);
+        foreach (var severity in new[] { Severity.Blocker, Severity.Action, Severity.Info })
+        {
+            WriteSeverity(report, severity, numbers);
+        }
+
+        if (numbers.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("## What to do");
+            output.WriteLine();
+            foreach (var (advice, number) in numbers)
+            {
+                output.WriteLine($"{number}. **{FindingText.Title(FindingText.KindOf(advice, shown))}:** {advice}");
+            }
         }
 
         WriteNodes(report);
@@ -38,45 +70,40 @@ public sealed class MarkdownReportRenderer(TextWriter output)
         }
     }
 
-    private void WriteSeverity(MigrationReport report, Severity severity)
+    private void WriteSeverity(MigrationReport report, Severity severity, Dictionary<string, int> numbers)
     {
-        var findings = report.Findings.Where(f => f.Severity == severity).ToList();
-        if (findings.Count == 0)
+        var units = report.Workloads.Where(w => w.Severity == severity).ToList();
+        if (units.Count == 0)
         {
             return;
         }
 
         output.WriteLine();
-        output.WriteLine($"## {FindingText.Heading(severity)} ({findings.Count:N0})");
-        foreach (var kind in findings.GroupBy(f => f.Kind))
+        output.WriteLine($"## {FindingText.Heading(severity)} ({units.Count:N0})");
+        foreach (var unit in severity == Severity.Info ? units.Take(InfoShown) : units)
         {
             output.WriteLine();
-            output.WriteLine($"### {FindingText.Title(kind.Key)} ({kind.Count():N0})");
-            foreach (var group in kind.GroupBy(f => f.Advice))
+            output.WriteLine($"### {unit.Subject} (`{Cell(unit.Location.ToString())}`)");
+            output.WriteLine();
+            foreach (var finding in unit.Findings)
             {
-                WriteGroup(group.ToList(), group.Key);
+                var seen = finding.Occurrences > 1 ? $" (seen {finding.Occurrences:N0} times)" : "";
+                var note = numbers.TryGetValue(finding.Advice, out var number) ? $" — see {number}" : "";
+                output.WriteLine($"- **{FindingText.Word(finding.Severity)}** {FindingText.Title(finding.Kind)}: {finding.Evidence}{seen}{note}");
+            }
+
+            foreach (var advice in unit.Findings.Select(f => f.Advice).Distinct(StringComparer.Ordinal).Where(a => !numbers.ContainsKey(a)))
+            {
+                output.WriteLine();
+                output.WriteLine($"> **What to do:** {advice}");
             }
         }
-    }
 
-    /// <summary>Findings that share advice as one table, then the advice as a quote.</summary>
-    private void WriteGroup(List<Finding> items, string advice)
-    {
-        output.WriteLine();
-        output.WriteLine("| Object | Evidence | Seen | Where |");
-        output.WriteLine("| --- | --- | ---: | --- |");
-        foreach (var finding in items.Take(RowsShown))
+        if (severity == Severity.Info && units.Count > InfoShown)
         {
-            output.WriteLine($"| {Cell(finding.Subject.ToString())} | {Cell(finding.Evidence)} | {finding.Occurrences:N0} | `{Cell(finding.Location.ToString())}` |");
+            output.WriteLine();
+            output.WriteLine($"… and {units.Count - InfoShown:N0} more (-o json lists all)");
         }
-
-        if (items.Count > RowsShown)
-        {
-            output.WriteLine($"| … {items.Count - RowsShown:N0} more | | | |");
-        }
-
-        output.WriteLine();
-        output.WriteLine($"> **What to do:** {advice}");
     }
 
     private void WriteNodes(MigrationReport report)
@@ -107,11 +134,11 @@ public sealed class MarkdownReportRenderer(TextWriter output)
         output.WriteLine();
         output.WriteLine($"## Namespaces ({report.Namespaces.Count:N0})");
         output.WriteLine();
-        output.WriteLine("| Namespace | Verdict | Workloads | Blockers | Warnings |");
-        output.WriteLine("| --- | --- | ---: | ---: | ---: |");
+        output.WriteLine("| Namespace | Verdict | Workloads | Blockers | Actions | Info |");
+        output.WriteLine("| --- | --- | ---: | ---: | ---: | ---: |");
         foreach (var ns in report.Namespaces.Take(RowsShown))
         {
-            output.WriteLine($"| {Cell(ns.Name)} | {FindingText.Label(ns.Verdict)} | {ns.Workloads:N0} | {ns.Blockers:N0} | {ns.Warnings:N0} |");
+            output.WriteLine($"| {Cell(ns.Name)} | {FindingText.Label(ns.Verdict)} | {ns.Workloads:N0} | {ns.Blockers:N0} | {ns.Actions:N0} | {ns.Info:N0} |");
         }
     }
 

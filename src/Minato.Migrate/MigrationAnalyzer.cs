@@ -3,7 +3,8 @@ namespace Minato.Migrate;
 /// <summary>
 /// The analysis behind <c>minato migrate</c>: streams every object of every input past every rule and
 /// builds the report. One object is alive at a time; what is kept is bounded by findings, nodes and
-/// namespaces. Throws <see cref="ManifestException"/> for input that cannot be read.
+/// namespaces. An input that cannot be read does not hide the others: its error is kept in the report
+/// (<see cref="MigrationReport.Errors"/>) with file, line and column, and every other input is still analysed.
 /// </summary>
 public sealed class MigrationAnalyzer
 {
@@ -20,20 +21,29 @@ public sealed class MigrationAnalyzer
     public MigrationReport Analyze(IReadOnlyList<InputSource> sources, CancellationToken cancellationToken)
     {
         var findings = new FindingCollector();
+        var errors = new List<InputError>();
         foreach (var source in sources)
         {
-            foreach (var item in Read(source))
+            try
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                findings.Observe(item);
-                foreach (var rule in _rules)
+                foreach (var item in Read(source))
                 {
-                    rule.Inspect(item, findings);
+                    cancellationToken.ThrowIfCancellationRequested();
+                    findings.Observe(item);
+                    foreach (var rule in _rules)
+                    {
+                        rule.Inspect(item, findings);
+                    }
                 }
+            }
+            catch (ManifestException ex)
+            {
+                // The objects before the error have been analysed; the rest of this input cannot be.
+                errors.Add(new InputError(ex.Location, ex.Reason));
             }
         }
 
-        return findings.Build(sources.Count, NoActionNeededRule.Notes);
+        return findings.Build(sources.Count, NoActionNeededRule.Notes, errors);
     }
 
     /// <summary>Reads one source, turning I/O failures into input errors that name the source.</summary>

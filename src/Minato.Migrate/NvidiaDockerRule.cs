@@ -8,7 +8,7 @@ namespace Minato.Migrate;
 internal sealed class NvidiaDockerRule : IMigrationRule
 {
     private const string RuntimeClassAdvice =
-        "The RuntimeClass's handler must exist in the new runtime. Install the NVIDIA Container Toolkit on the " +
+        "This works as it is once the new runtime has the handler: the RuntimeClass's handler must exist in it. Install the NVIDIA Container Toolkit on the " +
         "node and run nvidia-ctk runtime configure --runtime=containerd (or crio) to add an nvidia handler, or " +
         "better, deploy the NVIDIA device plugin (or GPU Operator) with CDI (nvidia-ctk cdi generate) and " +
         "request nvidia.com/gpu instead of selecting a runtime class.";
@@ -36,7 +36,7 @@ internal sealed class NvidiaDockerRule : IMigrationRule
         var usesRuntimeClass = spec.RuntimeClassName?.Contains("nvidia", StringComparison.OrdinalIgnoreCase) == true;
         if (usesRuntimeClass)
         {
-            findings.Report(item, FindingKind.NvidiaDocker, Severity.Warning, $"runtimeClassName {spec.RuntimeClassName}", RuntimeClassAdvice);
+            findings.Report(item, FindingKind.NvidiaDocker, Severity.Info, $"runtimeClassName {spec.RuntimeClassName}", RuntimeClassAdvice);
         }
 
         foreach (var volume in spec.HostPaths.Where(v => HostPathUse.Normalize(v.Path).Contains("nvidia-docker", StringComparison.Ordinal)))
@@ -49,7 +49,7 @@ internal sealed class NvidiaDockerRule : IMigrationRule
 
         foreach (var (key, _) in spec.Annotations.Where(a => a.Key.Contains("nvidia-docker", StringComparison.Ordinal)))
         {
-            findings.Report(item, FindingKind.NvidiaDocker, Severity.Warning, $"annotation {key}", LegacyAdvice);
+            findings.Report(item, FindingKind.NvidiaDocker, Severity.Action, $"annotation {key}", LegacyAdvice);
         }
 
         foreach (var container in spec.Containers)
@@ -63,7 +63,7 @@ internal sealed class NvidiaDockerRule : IMigrationRule
         if (container.ResourceNames.Contains("alpha.kubernetes.io/nvidia-gpu"))
         {
             findings.Report(
-                item, FindingKind.NvidiaDocker, Severity.Blocker, $"container {container.Name} requests alpha.kubernetes.io/nvidia-gpu", LegacyAdvice);
+                item, FindingKind.NvidiaDocker, Severity.Blocker, $"{container} requests alpha.kubernetes.io/nvidia-gpu", LegacyAdvice);
         }
 
         var requestsGpu = container.ResourceNames.Any(r => r.StartsWith("nvidia.com/", StringComparison.Ordinal));
@@ -73,8 +73,8 @@ internal sealed class NvidiaDockerRule : IMigrationRule
             findings.Report(
                 item,
                 FindingKind.NvidiaDocker,
-                Severity.Blocker,
-                $"container {container.Name} sets NVIDIA_VISIBLE_DEVICES={value} without a nvidia.com/gpu request",
+                Severity.Action,
+                $"{container} sets NVIDIA_VISIBLE_DEVICES={value} without a nvidia.com/gpu request",
                 DefaultRuntimeAdvice);
         }
     }

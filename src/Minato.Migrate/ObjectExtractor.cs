@@ -27,7 +27,7 @@ internal static class ObjectExtractor
             "Node" => ReadNode(root, objectRef, location),
             "Pod" => Template(objectRef, location, metadata, metadata, Prop(root, "spec")),
             "Deployment" or "DaemonSet" or "StatefulSet" or "ReplicaSet" or "ReplicationController" or "Job" =>
-                FromTemplate(objectRef, location, metadata, Prop(Prop(root, "spec"), "template")),
+                Controller(root, objectRef, location, metadata),
             "CronJob" => FromTemplate(
                 objectRef, location, metadata, Prop(Prop(Prop(Prop(root, "spec"), "jobTemplate"), "spec"), "template")),
             "PodTemplate" => FromTemplate(objectRef, location, metadata, Prop(root, "template")),
@@ -45,7 +45,16 @@ internal static class ObjectExtractor
             Str(nodeInfo, "containerRuntimeVersion") ?? "",
             Str(nodeInfo, "kubeletVersion") ?? "",
             Str(Prop(root, "spec"), "providerID"),
-            Map(Prop(root, "metadata"), "labels").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+            Map(Prop(root, "metadata"), "labels").ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+            Annotations(Prop(root, "metadata")).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal));
+    }
+
+    /// <summary>A controller's pod template, with spec.replicas when it is given.</summary>
+    private static PodTemplate Controller(JsonElement root, ObjectRef objectRef, SourceLocation location, JsonElement metadata)
+    {
+        var spec = Prop(root, "spec");
+        var replicas = int.TryParse(Str(spec, "replicas"), out var count) ? count : (int?)null;
+        return FromTemplate(objectRef, location, metadata, Prop(spec, "template")) with { Replicas = replicas };
     }
 
     private static PodTemplate FromTemplate(
@@ -55,7 +64,7 @@ internal static class ObjectExtractor
     private static PodTemplate Template(
         ObjectRef objectRef, SourceLocation location, JsonElement metadata, JsonElement podMetadata, JsonElement spec)
     {
-        var podSpec = PodSpecReader.Read(spec, Map(podMetadata, "annotations"));
+        var podSpec = PodSpecReader.Read(spec, Annotations(podMetadata));
         return new PodTemplate(objectRef, location, ControllerOf(metadata, objectRef.Namespace), podSpec);
     }
 
@@ -76,6 +85,13 @@ internal static class ObjectExtractor
 
         return first;
     }
+
+    /// <summary>
+    /// Annotations without kubectl's last-applied-configuration, which records what was once applied, not the
+    /// live object, and so is no evidence of anything running.
+    /// </summary>
+    private static IEnumerable<KeyValuePair<string, string>> Annotations(JsonElement metadata) =>
+        Map(metadata, "annotations").Where(p => p.Key != "kubectl.kubernetes.io/last-applied-configuration");
 
     internal static JsonElement Prop(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;

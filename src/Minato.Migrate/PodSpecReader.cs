@@ -8,13 +8,22 @@ internal static class PodSpecReader
 {
     public static PodSpec Read(JsonElement spec, IEnumerable<KeyValuePair<string, string>> annotations)
     {
-        var containers = Items(spec, "initContainers").Concat(Items(spec, "containers")).Select(ReadContainer).ToList();
+        // kubectl debug leaves ephemeral containers in the pod spec: they run on the node like any other.
+        var containers = Items(spec, "initContainers").Select(c => ReadContainer(c, "init container"))
+            .Concat(Items(spec, "containers").Select(c => ReadContainer(c, "container")))
+            .Concat(Items(spec, "ephemeralContainers").Select(c => ReadContainer(c, "ephemeral container")))
+            .ToList();
         var hostPaths = new List<HostPathVolume>();
+        var emptyDirs = new List<string>();
         foreach (var volume in Items(spec, "volumes"))
         {
             if (Str(Prop(volume, "hostPath"), "path") is { } path)
             {
                 hostPaths.Add(new HostPathVolume(Str(volume, "name") ?? "", path));
+            }
+            else if (Prop(volume, "emptyDir").ValueKind != JsonValueKind.Undefined)
+            {
+                emptyDirs.Add(Str(volume, "name") ?? "");
             }
         }
 
@@ -22,10 +31,11 @@ internal static class PodSpecReader
             Str(spec, "runtimeClassName"),
             annotations.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
             containers,
-            hostPaths);
+            hostPaths,
+            emptyDirs);
     }
 
-    private static ContainerSpec ReadContainer(JsonElement container)
+    private static ContainerSpec ReadContainer(JsonElement container, string role)
     {
         var commandLine = Items(container, "command").Concat(Items(container, "args"))
             .Select(AsString).OfType<string>().ToList();
@@ -40,6 +50,6 @@ internal static class PodSpecReader
             .Select(p => p.Key).Distinct(StringComparer.Ordinal).ToList();
         var privileged = Prop(Prop(container, "securityContext"), "privileged").ValueKind == JsonValueKind.True;
         return new ContainerSpec(
-            Str(container, "name") ?? "", Str(container, "image") ?? "", commandLine, env, privileged, mounts, resourceNames);
+            role, Str(container, "name") ?? "", Str(container, "image") ?? "", commandLine, env, privileged, mounts, resourceNames);
     }
 }

@@ -3,23 +3,29 @@ using System.Text;
 namespace Minato.Migrate;
 
 /// <summary>
-/// Writes the report for a person at a terminal: verdict first, findings grouped by severity and kind with
-/// the advice once per group, then nodes and namespaces. Long groups are cut (-o json has everything).
+/// Writes the report for a person at a terminal: verdict and workload counts first, then each flagged workload
+/// once, under its worst severity, with all its findings and what to do. Advice one workload alone has is
+/// written with it; advice several share is written once, numbered. Blockers and actions are never cut; only
+/// information beyond the first few workloads is (-o json has everything).
 /// </summary>
 public sealed class TextReportRenderer(TextWriter output, bool color)
 {
     private const int Width = 100;
-    private const int FindingsShown = 10;
+    private const int InfoShown = 10;
     private const int NamespacesShown = 30;
 
     public void Render(MigrationReport report)
     {
         WriteSummary(report);
-        foreach (var severity in new[] { Severity.Blocker, Severity.Warning, Severity.Info })
+        var shown = report.Workloads.Where(w => w.Severity != Severity.Info)
+            .Concat(report.Workloads.Where(w => w.Severity == Severity.Info).Take(InfoShown)).ToList();
+        var numbers = FindingText.AdviceNumbers(shown);
+        foreach (var severity in new[] { Severity.Blocker, Severity.Action, Severity.Info })
         {
-            WriteSeverity(report, severity);
+            WriteSeverity(report, severity, numbers);
         }
 
+        WriteAdvice(numbers, shown);
         WriteNodes(report);
         WriteNamespaces(report);
         output.WriteLine();
@@ -36,51 +42,78 @@ public sealed class TextReportRenderer(TextWriter output, bool color)
     private void WriteSummary(MigrationReport report)
     {
         var input = report.Input;
-        output.WriteLine($"{Bold("Docker removal readiness:")} {Paint(FindingText.Label(report.Verdict).ToUpperInvariant(), report.Verdict)} " +
-            $"({FindingText.Plural(report.Count(Severity.Blocker), "blocker")}, {FindingText.Plural(report.Count(Severity.Warning), "warning")}, " +
-            $"{report.Count(Severity.Info):N0} info)");
+        output.WriteLine($"{Bold("Docker removal readiness:")} {Paint(FindingText.Label(report.Verdict).ToUpperInvariant(), report.Verdict)}");
+        output.WriteLine(FindingText.WorkloadLine(report));
+        if (FindingText.NodeLine(report) is { } nodes)
+        {
+            output.WriteLine(nodes);
+        }
+
         var read = $"Read {FindingText.Plural(input.Sources, "input")}, {FindingText.Plural(input.Objects, "object")}: " +
             $"{FindingText.Plural(input.Nodes, "node")}, {FindingText.Plural(input.Pods, "pod")}, {FindingText.Plural(input.Controllers, "controller")}";
         var skipped = FindingText.Skipped(input);
         WriteWrapped(skipped.Length == 0 ? read : $"{read}; {skipped}", "", "  ");
+        foreach (var error in report.Errors)
+        {
+            WriteWrapped($"Could not read {error} (the findings above and below come from everything else)", "", "  ");
+        }
     }
 
-    private void WriteSeverity(MigrationReport report, Severity severity)
+    private void WriteSeverity(MigrationReport report, Severity severity, Dictionary<string, int> numbers)
     {
-        var findings = report.Findings.Where(f => f.Severity == severity).ToList();
-        if (findings.Count == 0)
+        var units = report.Workloads.Where(w => w.Severity == severity).ToList();
+        if (units.Count == 0)
         {
             return;
         }
 
         output.WriteLine();
-        output.WriteLine(Paint($"{FindingText.Heading(severity).ToUpperInvariant()} ({findings.Count:N0})", severity));
-        foreach (var kind in findings.GroupBy(f => f.Kind))
+        output.WriteLine(Paint($"{FindingText.Heading(severity).ToUpperInvariant()} ({units.Count:N0})", severity));
+        var shown = severity == Severity.Info ? units.Take(InfoShown) : units;
+        foreach (var unit in shown)
         {
-            output.WriteLine($"  {Bold(FindingText.Title(kind.Key))} ({kind.Count():N0})");
-            foreach (var group in kind.GroupBy(f => f.Advice))
-            {
-                WriteGroup(group.ToList(), group.Key);
-            }
+            WriteUnit(unit, numbers);
+        }
+
+        if (severity == Severity.Info && units.Count > InfoShown)
+        {
+            output.WriteLine($"  … and {units.Count - InfoShown:N0} more (-o json lists all)");
         }
     }
 
-    /// <summary>Findings that share advice: each one, then the advice once.</summary>
-    private void WriteGroup(List<Finding> items, string advice)
+    /// <summary>A workload, node or ConfigMap with every finding it has, and what to do about them.</summary>
+    private void WriteUnit(WorkloadFindings unit, Dictionary<string, int> numbers)
     {
-        foreach (var finding in items.Take(FindingsShown))
+        output.WriteLine($"  {Bold(unit.Subject.ToString())} {Dim($"at {unit.Location}")}");
+        foreach (var finding in unit.Findings)
         {
-            WriteWrapped($"{finding.Subject}: {finding.Evidence}", "    ", "      ");
-            var seen = finding.Occurrences > 1 ? $"seen {finding.Occurrences:N0} times, first at " : "at ";
-            output.WriteLine(Dim($"      {seen}{finding.Location}"));
+            var seen = finding.Occurrences > 1 ? $" (seen {finding.Occurrences:N0} times)" : "";
+            var note = numbers.TryGetValue(finding.Advice, out var number) ? $" [{number}]" : "";
+            WriteWrapped(
+                $"{Paint(FindingText.Word(finding.Severity), finding.Severity)} {FindingText.Title(finding.Kind)}: {finding.Evidence}{seen}{note}",
+                "    - ", "      ");
         }
 
-        if (items.Count > FindingsShown)
+        foreach (var advice in unit.Findings.Select(f => f.Advice).Distinct(StringComparer.Ordinal).Where(a => !numbers.ContainsKey(a)))
         {
-            output.WriteLine($"    … and {items.Count - FindingsShown:N0} more (-o json lists all)");
+            WriteWrapped(advice, "    What to do: ", "      ");
+        }
+    }
+
+    /// <summary>Advice shared by several workloads, once each, under the number the findings point to.</summary>
+    private void WriteAdvice(Dictionary<string, int> numbers, List<WorkloadFindings> shown)
+    {
+        if (numbers.Count == 0)
+        {
+            return;
         }
 
-        WriteWrapped(advice, "    What to do: ", "      ");
+        output.WriteLine();
+        output.WriteLine(Bold("What to do"));
+        foreach (var (advice, number) in numbers)
+        {
+            WriteWrapped($"{Bold(FindingText.Title(FindingText.KindOf(advice, shown)))}: {advice}", $"  [{number}] ", "      ");
+        }
     }
 
     private void WriteNodes(MigrationReport report)
@@ -112,7 +145,7 @@ public sealed class TextReportRenderer(TextWriter output, bool color)
         {
             var label = Paint(FindingText.Label(ns.Verdict).PadRight(13), ns.Verdict);
             output.WriteLine($"  {label} {ns.Name}: {FindingText.Plural(ns.Workloads, "workload")}, " +
-                $"{FindingText.Plural(ns.Blockers, "blocker")}, {FindingText.Plural(ns.Warnings, "warning")}");
+                $"{FindingText.Plural(ns.Blockers, "blocker")}, {FindingText.Plural(ns.Actions, "action")}, {ns.Info:N0} info");
         }
 
         if (report.Namespaces.Count > NamespacesShown)
@@ -182,7 +215,7 @@ public sealed class TextReportRenderer(TextWriter output, bool color)
     private string Paint(string text, Severity severity) => Sgr(text, severity switch
     {
         Severity.Blocker => "1;31",
-        Severity.Warning => "1;33",
+        Severity.Action => "1;33",
         _ => "1;36",
     });
 

@@ -134,7 +134,15 @@ internal sealed class YamlManifestReader
         }
         catch (YamlException ex)
         {
-            throw new ManifestException(Location(ex.Start), $"invalid YAML: {YamlJsonWriter.Reason(ex)}", ex);
+            throw new ManifestException(new SourceLocation(_file, ex.Start.Line, ex.Start.Column), $"invalid YAML: {YamlJsonWriter.Reason(ex)}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's scanner throws this instead of a YamlException on some truncated flow collections
+            // (an unclosed { or [ at the end of the input); the last event read is the nearest position known.
+            var mark = _parser.Current?.End;
+            throw new ManifestException(
+                new SourceLocation(_file, mark?.Line ?? 0, mark?.Column ?? 0), "invalid YAML: unexpected end of a flow collection ({ or [ not closed)", ex);
         }
     }
 

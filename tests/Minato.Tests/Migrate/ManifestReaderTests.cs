@@ -113,22 +113,24 @@ public sealed class ManifestReaderTests
     }
 
     [Fact]
-    public void Read_MalformedYaml_ThrowsWithFileAndLine()
+    public void Read_MalformedYaml_ThrowsWithFileLineAndColumn()
     {
         var ex = Assert.Throws<ManifestException>(() => Fixture.Read("malformed.yaml"));
 
         Assert.EndsWith("malformed.yaml", ex.Location.File, StringComparison.Ordinal);
         Assert.Equal(8, ex.Location.Line);
-        Assert.Contains("malformed.yaml:8: invalid YAML", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(12, ex.Location.Column);
+        Assert.Contains("malformed.yaml:8:12: invalid YAML", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public void Read_MalformedJson_ThrowsWithFileAndLine()
+    public void Read_MalformedJson_ThrowsWithFileLineAndColumn()
     {
         var ex = Assert.Throws<ManifestException>(() => Fixture.Read("malformed.json"));
 
         Assert.Equal(10, ex.Location.Line);
-        Assert.Contains("malformed.json:10: invalid JSON", ex.Message, StringComparison.Ordinal);
+        Assert.Equal(39, ex.Location.Column);
+        Assert.Contains("malformed.json:10:39: invalid JSON", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -138,6 +140,15 @@ public sealed class ManifestReaderTests
 
         Assert.Equal("inline", ex.Location.File);
         Assert.Equal(3, ex.Location.Line);
+    }
+
+    [Fact]
+    public void Read_YamlUnclosedFlowMapping_ThrowsManifestExceptionNotTheParsersOwn()
+    {
+        var ex = Assert.Throws<ManifestException>(() => Fixture.ReadText("kind: Pod\nmetadata: {name: x\nspec: [\n", "cut.yaml"));
+
+        Assert.Equal("cut.yaml", ex.Location.File);
+        Assert.Contains("invalid YAML", ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]

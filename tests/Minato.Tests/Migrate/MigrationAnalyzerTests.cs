@@ -5,14 +5,15 @@ namespace Minato.Tests.Migrate;
 public sealed class MigrationAnalyzerTests
 {
     [Fact]
-    public void Analyze_MixedNodes_BlocksDockershimWarnsCriDockerdAndListsTheRestReady()
+    public void Analyze_MixedNodes_BlocksDockershimNotesCriDockerdAndListsTheRestReady()
     {
         var report = Fixture.Analyze("nodes-mixed.json");
 
         Assert.Equal(Verdict.Blocked, report.Verdict);
         var verdicts = report.Nodes.ToDictionary(n => n.Name, n => n.Verdict);
         Assert.Equal(Verdict.Blocked, verdicts["node-old"]);
-        Assert.Equal(Verdict.NeedsChanges, verdicts["node-shim"]);
+        Assert.Equal(Verdict.Ready, verdicts["node-shim"]);
+        AssertFinding(report, FindingKind.DockerRuntimeNode, Severity.Info, "Node node-shim", "(cri-dockerd)");
         Assert.Equal(Verdict.Ready, verdicts["node-containerd"]);
         Assert.Equal(Verdict.Ready, verdicts["node-crio"]);
         Assert.Equal(Verdict.Ready, verdicts["minikube"]);
@@ -28,13 +29,13 @@ public sealed class MigrationAnalyzerTests
 
         AssertFinding(report, FindingKind.DockerSocket, Severity.Blocker, "Pod ci/socket-user", "hostPath /var/run/docker.sock");
         AssertFinding(report, FindingKind.DockerSocket, Severity.Blocker, "Pod ci/docker-host-env", "DOCKER_HOST=unix:///run/docker.sock");
-        AssertFinding(report, FindingKind.DockerInDocker, Severity.Warning, "Pod ci/dind-builder", "docker:24.0.7-dind (Docker-in-Docker)");
-        AssertFinding(report, FindingKind.DockerInDocker, Severity.Warning, "Pod ci/dind-builder", "runs docker build");
-        AssertFinding(report, FindingKind.DockerInDocker, Severity.Warning, "Pod ci/dind-builder", "DOCKER_HOST=tcp://localhost:2375");
-        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Blocker, "Pod ml/gpu-legacy", "NVIDIA_VISIBLE_DEVICES=all");
-        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Warning, "Pod ml/gpu-legacy", "annotation nvidia-docker/volumes");
-        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Warning, "Pod ml/gpu-runtime-class", "runtimeClassName nvidia");
-        AssertFinding(report, FindingKind.DockerLogFormat, Severity.Warning, "DaemonSet logging/fluentd", "/var/lib/docker/containers");
+        AssertFinding(report, FindingKind.DockerInDocker, Severity.Action, "Pod ci/dind-builder", "docker:24.0.7-dind (Docker-in-Docker)");
+        AssertFinding(report, FindingKind.DockerInDocker, Severity.Action, "Pod ci/dind-builder", "runs docker build");
+        AssertFinding(report, FindingKind.DockerInDocker, Severity.Action, "Pod ci/dind-builder", "DOCKER_HOST=tcp://localhost:2375");
+        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Action, "Pod ml/gpu-legacy", "NVIDIA_VISIBLE_DEVICES=all");
+        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Action, "Pod ml/gpu-legacy", "annotation nvidia-docker/volumes");
+        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Info, "Pod ml/gpu-runtime-class", "runtimeClassName nvidia");
+        AssertFinding(report, FindingKind.DockerLogFormat, Severity.Action, "Pod logging/fluentd-abcde", "/var/lib/docker/containers");
         Assert.DoesNotContain(report.Findings, f => f.Subject.Namespace == "web");
         Assert.DoesNotContain(report.Findings, f => f.Kind == FindingKind.DockerSocket && f.Evidence.Contains("/var/log", StringComparison.Ordinal));
     }
@@ -44,17 +45,17 @@ public sealed class MigrationAnalyzerTests
     {
         var report = Fixture.Analyze("controllers.yaml");
 
-        AssertFinding(report, FindingKind.DockerSocket, Severity.Warning, "Deployment ci/ci-runner", "hostPath /var/run at /host/run");
-        AssertFinding(report, FindingKind.DockerSocket, Severity.Warning, "DaemonSet monitoring/node-monitor", "hostPath /var/lib/docker");
-        AssertFinding(report, FindingKind.DockerInDocker, Severity.Warning, "StatefulSet ci/buildkit-legacy", "privileged container daemon starts dockerd");
+        AssertFinding(report, FindingKind.DockerSocket, Severity.Action, "Deployment ci/ci-runner", "hostPath /var/run at /host/run; nothing");
+        AssertFinding(report, FindingKind.DockerSocket, Severity.Action, "DaemonSet monitoring/node-monitor", "hostPath /var/lib/docker");
+        AssertFinding(report, FindingKind.DockerInDocker, Severity.Action, "StatefulSet ci/buildkit-legacy", "privileged container daemon starts dockerd");
         AssertFinding(report, FindingKind.DockerSocket, Severity.Blocker, "CronJob ci/nightly-build", "hostPath /run/docker.sock");
-        AssertFinding(report, FindingKind.DockerInDocker, Severity.Warning, "CronJob ci/nightly-build", "runs docker run");
-        AssertFinding(report, FindingKind.DockerInDocker, Severity.Warning, "CronJob ci/nightly-build", "(Docker CLI)");
+        AssertFinding(report, FindingKind.DockerInDocker, Severity.Action, "CronJob ci/nightly-build", "runs docker run");
+        AssertFinding(report, FindingKind.DockerInDocker, Severity.Action, "CronJob ci/nightly-build", "(Docker CLI)");
         AssertFinding(report, FindingKind.NvidiaDocker, Severity.Blocker, "Job ml/gpu-job", "alpha.kubernetes.io/nvidia-gpu");
         AssertFinding(report, FindingKind.NvidiaDocker, Severity.Blocker, "Job ml/gpu-job", "/var/lib/nvidia-docker");
-        AssertFinding(report, FindingKind.DockerLogFormat, Severity.Warning, "ReplicaSet logging/promtail-rs", "read /var/lib/docker/containers");
-        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Warning, "ReplicationController ml/legacy-gpu", "runtimeClassName nvidia");
-        AssertFinding(report, FindingKind.DockerLogFormat, Severity.Warning, "ConfigMap logging/fluent-bit-config", "line 4: Parser docker");
+        AssertFinding(report, FindingKind.DockerLogFormat, Severity.Action, "ReplicaSet logging/promtail-rs", "read /var/lib/docker/containers");
+        AssertFinding(report, FindingKind.NvidiaDocker, Severity.Info, "ReplicationController ml/legacy-gpu", "runtimeClassName nvidia");
+        AssertFinding(report, FindingKind.DockerLogFormat, Severity.Action, "ConfigMap logging/fluent-bit-config", "line 4: Parser docker");
     }
 
     [Fact]
@@ -123,7 +124,7 @@ public sealed class MigrationAnalyzerTests
     public void Repository_ImageReference_DropsTagAndDigest(string image, string expected) =>
         Assert.Equal(expected, DockerInDockerRule.Repository(image));
 
-    private static void AssertFinding(MigrationReport report, FindingKind kind, Severity severity, string subject, string evidence) =>
+    internal static void AssertFinding(MigrationReport report, FindingKind kind, Severity severity, string subject, string evidence) =>
         Assert.Contains(
             report.Findings,
             f => f.Kind == kind && f.Severity == severity && f.Subject.ToString() == subject
