@@ -130,6 +130,8 @@ public sealed class LinuxNamespaces : INamespaces
             return results;
         });
 
+    public void PinExisting(string source, string path) => Pin(source, path);
+
     public void Unpin(string path)
     {
         LinuxMounts.Detach(path);
