@@ -21,6 +21,7 @@ public static class DockerApiHosting
         .AddSingleton<IDockerRoutes, SystemRoutes>()
         .AddSingleton<IDockerRoutes, InfoRoutes>()
         .AddSingleton<IDockerRoutes, ImageRoutes>()
+        .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()
         .AddSingleton<DockerRouter>();
 
     /// <summary>
