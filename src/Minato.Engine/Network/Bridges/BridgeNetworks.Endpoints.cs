@@ -71,7 +71,15 @@ public sealed partial class BridgeNetworks
             }
             catch (Exception e) when (e is CniException or OperationCanceledException)
             {
-                await DetachLockedAsync(attachment.ContainerId, CancellationToken.None);
+                try
+                {
+                    await DetachLockedAsync(attachment.ContainerId, CancellationToken.None);
+                }
+                catch (CniException)
+                {
+                    // The ADD error is the one to report; the endpoint stays recorded and the next detach retries the DEL.
+                }
+
                 throw;
             }
 
@@ -103,7 +111,7 @@ public sealed partial class BridgeNetworks
         }
 
         ReleasePin(containerId);
-        if (own.Count > 0)
+        if (own.Count > 0 && own[0].HostsFile.Length > 0)
         {
             // The container's own file loses its section too (it may be restarted with other networks).
             HostsFile.Rewrite(own[0].HostsFile, []);
@@ -141,7 +149,7 @@ public sealed partial class BridgeNetworks
             try
             {
                 await chain.DeleteAsync(NetworkList(network), Attachment(endpoint, netns), RuntimeConfig(endpoint),
-                    endpoint.CniResult.Length > 0 ? endpoint.CniResult : null, cancellationToken);
+                    endpoint.CniResult.Length > 0 ? endpoint.CniResult : Allocated(network, endpoint), cancellationToken);
             }
             catch (CniException e)
             {
@@ -151,6 +159,42 @@ public sealed partial class BridgeNetworks
         }
 
         endpoints.Delete(endpoint.Id);
+    }
+
+    /// <summary>
+    /// For an endpoint whose ADD result was never recorded: a minimal result naming the address host-local holds for it (its
+    /// files are named by address and hold the container id), so firewall's DEL finds its per-address rules.
+    /// </summary>
+    private string? Allocated(BridgeNetwork network, NetworkEndpoint endpoint)
+    {
+        var directory = Path.Combine(options.IpamDirectory, network.CniName);
+        if (!Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        foreach (var file in Directory.EnumerateFiles(directory).Take(70_000))
+        {
+            var name = Path.GetFileName(file);
+            if (!IPAddress.TryParse(name, out _) || new FileInfo(file).Length > 512)
+            {
+                continue;
+            }
+
+            var lines = File.ReadAllText(file).Split('\n', StringSplitOptions.TrimEntries);
+            if (lines.Length >= 2 && lines[0] == endpoint.ContainerId && lines[1] == endpoint.InterfaceName)
+            {
+                var prefix = Ipv4Subnet.Parse(network.Subnet, "subnet").PrefixLength;
+                return new JsonObject
+                {
+                    ["cniVersion"] = BridgeConflist.CniVersion,
+                    ["interfaces"] = new JsonArray(new JsonObject { ["name"] = endpoint.InterfaceName }),
+                    ["ips"] = new JsonArray(new JsonObject { ["interface"] = 0, ["address"] = $"{name}/{prefix}", ["gateway"] = network.Gateway }),
+                }.ToJsonString();
+            }
+        }
+
+        return null;
     }
 
     private static CniAttachment Attachment(NetworkEndpoint endpoint, string netns)
