@@ -27,6 +27,7 @@ public static class DockerApiHosting
         .AddSingleton<Events.DockerEvents>()
         .AddSingleton<Events.EngineEventFeed>()
         .AddSingleton<IDockerRoutes, Events.EventRoutes>()
+        .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()
         .AddSingleton<DockerRouter>();
 
     /// <summary>

@@ -1,4 +1,7 @@
 using Minato.Docker.Http;
+using Minato.Engine.Errors;
+using Minato.Engine.Network;
+using Minato.Engine.Network.Bridges;
 
 namespace Minato.Docker.Networks;
 
@@ -57,35 +60,127 @@ public sealed record ContainerNetworkState(IReadOnlyList<ConnectedEndpoint> Endp
 /// <c>/proc/&lt;pid&gt;/ns/net</c>) and before it starts, and <see cref="DisconnectAsync"/> after every exit, at remove and
 /// at recovery for containers that exited while the daemon was down.
 /// </summary>
-/// <remarks>This first version serves the modes that need no network of Minato's own (<c>none</c>, <c>host</c>,
-/// <c>container:</c>); bridge networks come with the networks routes.</remarks>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "an instance API: the bridge networks keep state")]
-public sealed class ContainerNetworks
+/// <remarks>
+/// <c>none</c>, <c>host</c> and <c>container:</c> need no network of Minato's own. <c>bridge</c> (the default) and user-defined
+/// networks are the engine's <see cref="BridgeNetworks"/>: the first network is the mode's, further ones come from the
+/// endpoints; published ports go on the first. Every endpoint is recorded before its CNI ADD and its namespace pinned, so
+/// <see cref="DisconnectAsync"/> works from the records alone, after a daemon restart and after the process is gone.
+/// </remarks>
+public sealed class ContainerNetworks(BridgeNetworks bridges)
 {
     /// <summary>Checks the request at create time; nothing is connected yet.</summary>
     /// <exception cref="DockerApiException">404 for an unknown network, 400 for a mode that cannot be served.</exception>
     public void Check(ContainerNetworkRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var mode = NormalMode(request.Mode);
-        if (mode is "none" or "host" || mode.StartsWith("container:", StringComparison.Ordinal))
-        {
-            return;
-        }
-
-        throw DockerApiException.BadRequest($"network mode \"{request.Mode}\" is not served by this daemon yet; use none, host or container:<name>");
+        _ = Plan(request);
     }
 
     /// <summary>Connects the container whose runtime process is <paramref name="pid"/>, as <see cref="Check"/> accepted it.</summary>
-    public Task<ContainerNetworkState> ConnectAsync(ContainerNetworkRequest request, int pid, CancellationToken cancellationToken)
+    /// <exception cref="DockerApiException">As <see cref="Check"/>; 409 for a taken address; 500 when a host port is already
+    /// allocated or a CNI plugin failed (nothing stays connected then).</exception>
+    public async Task<ContainerNetworkState> ConnectAsync(ContainerNetworkRequest request, int pid, CancellationToken cancellationToken)
     {
-        Check(request);
-        return Task.FromResult(ContainerNetworkState.Empty);
+        ArgumentNullException.ThrowIfNull(request);
+        var plan = Plan(request);
+        if (plan.Count == 0)
+        {
+            return ContainerNetworkState.Empty;
+        }
+
+        var attachment = new ContainerAttachment(
+            request.ContainerId, request.ContainerName, request.Hostname, request.HostsFile, pid,
+            plan.Select(p => new EndpointSpec(p.Network.Id, p.Endpoint.Aliases, p.Endpoint.IPv4Address)).ToList(),
+            request.Ports.Select(p => new HostPortMapping(p.ContainerPort, p.Protocol, p.HostIp, p.HostPort)).ToList());
+        try
+        {
+            await bridges.AttachAsync(attachment, cancellationToken);
+        }
+        catch (PreconditionException e) when (e.Message.Contains("port is already allocated", StringComparison.Ordinal))
+        {
+            throw new DockerApiException($"driver failed programming external connectivity on endpoint {request.ContainerName}: {e.Message}", e);
+        }
+        catch (CniException e)
+        {
+            throw new DockerApiException($"failed to set up container networking: {e.Message}", e);
+        }
+
+        return Current(request.ContainerId);
     }
 
     /// <summary>Disconnects the container from every network it is on and frees its ports; idempotent.</summary>
-    public Task DisconnectAsync(string containerId, CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <exception cref="DockerApiException">500 when a CNI DEL failed; the endpoint stays recorded and the next call retries.</exception>
+    public async Task DisconnectAsync(string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await bridges.DetachAsync(containerId, cancellationToken);
+        }
+        catch (CniException e)
+        {
+            throw new DockerApiException($"failed to tear down container networking: {e.Message}", e);
+        }
+    }
+
+    /// <summary>The container's endpoints and published ports as recorded now (empty when it is not connected).</summary>
+    public ContainerNetworkState Current(string containerId)
+    {
+        var endpoints = bridges.EndpointsOf(containerId).Where(e => e.Phase == EndpointPhase.Attached).ToList();
+        if (endpoints.Count == 0)
+        {
+            return ContainerNetworkState.Empty;
+        }
+
+        return new ContainerNetworkState(
+            endpoints.Select(e => new ConnectedEndpoint(
+                bridges.Find(e.NetworkId)?.Name ?? e.NetworkId, e.NetworkId, e.Id, e.Address, e.PrefixLength, e.Gateway, e.MacAddress, e.Aliases)).ToList(),
+            endpoints.SelectMany(e => e.Ports).Select(p => new PortPublication(p.ContainerPort, p.Protocol, p.HostIp, p.HostPort)).ToList());
+    }
 
     /// <summary>The mode with Docker's synonyms folded: empty and <c>default</c> are <c>bridge</c>.</summary>
     public static string NormalMode(string mode) => mode is "" or "default" ? "bridge" : mode;
+
+    /// <summary>The networks to join in order (empty for none, host and container:), each with what the request asks on it.</summary>
+    private List<(BridgeNetwork Network, EndpointRequest Endpoint)> Plan(ContainerNetworkRequest request)
+    {
+        var mode = NormalMode(request.Mode);
+        if (mode is "none" or "host" || mode.StartsWith("container:", StringComparison.Ordinal))
+        {
+            return [];
+        }
+
+        var plan = new List<(BridgeNetwork Network, EndpointRequest Endpoint)>();
+        var first = Network(mode);
+        plan.Add((first, EndpointFor(request, first) ?? new EndpointRequest([])));
+        foreach (var (name, endpoint) in request.Endpoints.OrderBy(e => e.Key, StringComparer.Ordinal))
+        {
+            var network = Network(name);
+            if (plan.All(p => p.Network.Id != network.Id))
+            {
+                plan.Add((network, endpoint));
+            }
+        }
+
+        foreach (var (network, endpoint) in plan.Where(p => !p.Network.ResolvesNames))
+        {
+            if (endpoint.Aliases.Count > 0)
+            {
+                throw DockerApiException.BadRequest("network-scoped alias is supported only for containers in user defined networks");
+            }
+
+            if (endpoint.IPv4Address.Length > 0)
+            {
+                throw DockerApiException.BadRequest("user specified IP address is supported on user defined networks only");
+            }
+        }
+
+        return plan;
+    }
+
+    private BridgeNetwork Network(string nameOrId) => nameOrId is "host" or "none"
+        ? throw DockerApiException.BadRequest($"container cannot be connected to network {nameOrId} and to other networks at once")
+        : bridges.Find(nameOrId) ?? throw DockerApiException.NotFound($"network {nameOrId} not found");
+
+    private static EndpointRequest? EndpointFor(ContainerNetworkRequest request, BridgeNetwork network) =>
+        request.Endpoints.FirstOrDefault(e => e.Key == network.Name || e.Key == network.Id).Value;
 }

@@ -17,6 +17,7 @@ using Minato.Engine.Linux;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Linux.Namespaces;
 using Minato.Engine.Network;
+using Minato.Engine.Network.Bridges;
 using Minato.Engine.Store;
 using Minato.Streaming.Http2;
 
@@ -57,7 +58,7 @@ internal static class DaemonHost
         using var stateLock = InstanceLock.TryAcquire(Path.Combine(config.State, "minato.lock"))
             ?? throw new DaemonStartupException($"another minato daemon is using state {config.State}");
 
-        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module);
+        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module, NetworkSchema.Module);
         var app = Build(config, store);
 
         // Loading the image store removes what interrupted pulls left behind; do it before serving.
@@ -68,6 +69,12 @@ internal static class DaemonHost
         try
         {
             // Finish or undo what a killed daemon left before the first call can see it.
+            if (docker.Enabled)
+            {
+                // Before the containers: their recovery disconnects those that exited while the daemon was down.
+                await app.Services.GetRequiredService<BridgeNetworks>().RecoverAsync(cancellationToken);
+            }
+
             await app.Services.GetRequiredService<ContainerService>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodContainers>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
@@ -166,7 +173,8 @@ internal static class DaemonHost
             .AddSingleton(sp => Engine.Volumes.VolumeService.Load(store, Path.Combine(config.Root, "volumes"), sp.GetRequiredService<TimeProvider>()))
             .AddContainers(config)
             .AddImages(config)
-            .AddStreaming(config);
+            .AddStreaming(config)
+            .AddBridgeNetworks(config);
         if (config.DockerApi.Enabled)
         {
             builder.Services.AddDockerApi(new DockerHostOptions

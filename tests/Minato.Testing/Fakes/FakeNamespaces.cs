@@ -56,6 +56,12 @@ public sealed class FakeNamespaces : INamespaces
         where T : class =>
         Task.FromResult<IReadOnlyList<T?>>(paths.Select(p => Pinned.ContainsKey(p) ? action() : null).ToList());
 
+    public void PinExisting(string source, string path)
+    {
+        File.WriteAllText(path, source);
+        Pinned[path] = NamespaceKind.Net;
+    }
+
     public void Unpin(string path)
     {
         Pinned.TryRemove(path, out _);

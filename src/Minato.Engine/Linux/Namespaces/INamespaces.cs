@@ -34,6 +34,13 @@ public interface INamespaces
     Task<IReadOnlyList<T?>> RunInEachAsync<T>(NamespaceKind kind, IReadOnlyList<string> paths, Func<T> action)
         where T : class;
 
+    /// <summary>
+    /// Pins the existing namespace at <paramref name="source"/> (<c>/proc/&lt;pid&gt;/ns/net</c>) at <paramref name="path"/>, so
+    /// it outlives its process (a CNI DEL after the container exited still finds its interfaces and rules).
+    /// </summary>
+    /// <exception cref="Errors.PreconditionException">The namespace is the daemon's own, or the process is gone.</exception>
+    void PinExisting(string source, string path);
+
     /// <summary>Unmounts and deletes a pin; succeeds when it is already gone.</summary>
     void Unpin(string path);
 

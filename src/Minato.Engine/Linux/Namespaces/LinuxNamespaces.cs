@@ -130,6 +130,19 @@ public sealed class LinuxNamespaces : INamespaces
             return results;
         });
 
+    public void PinExisting(string source, string path)
+    {
+        // A process still in the daemon's namespace (a wrong pid, a host-mode container) must never have the host's
+        // interfaces configured as if they were a container's.
+        var target = new FileInfo(source).LinkTarget;
+        if (target is null || target == new FileInfo($"/proc/thread-self/ns/{Path.GetFileName(source)}").LinkTarget)
+        {
+            throw new Errors.PreconditionException($"{source} is not a namespace of its own (it is the daemon's or missing)");
+        }
+
+        Pin(source, path);
+    }
+
     public void Unpin(string path)
     {
         LinuxMounts.Detach(path);
