@@ -14,6 +14,7 @@ using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Monitor;
 using Minato.Engine.Oci;
 using Minato.Engine.Store;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Daemon;
 
