@@ -3,9 +3,15 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Minato.Docker.Containers;
 using Minato.Docker.Daemon;
 using Minato.Docker.Http;
+using Minato.Docker.Exec;
 using Minato.Docker.Images;
+using Minato.Engine;
+using Minato.Engine.Oci.Spec;
+using Minato.Engine.Store;
 
 namespace Minato.Docker;
 
@@ -13,15 +19,27 @@ namespace Minato.Docker;
 public static class DockerApiHosting
 {
     /// <summary>Registers the router and every route group; the engine services they use must be registered already.</summary>
-    public static IServiceCollection AddDockerApi(this IServiceCollection services, DockerHostOptions options) => services
+    public static IServiceCollection AddDockerApi(this IServiceCollection services, DockerHostOptions options)
+    {
+        services.TryAddSingleton<IHostDevices, HostDevices>();
+        return services
         .AddSingleton(options)
         .AddSingleton<ImageDetails>()
         .AddSingleton<ImageSummaries>()
         .AddSingleton<Networks.ContainerNetworks>()
+        .AddSingleton(services => DockerContainerStore.Load(services.GetRequiredService<MetadataStore>()))
+        .AddSingleton(services => new DockerSpecBuilder(
+            DockerSpecOptions.FromHost(options.CgroupDriver, ExecutableSearch.Find("catatonit")),
+            services.GetRequiredService<IHostDevices>()))
+        .AddSingleton<DockerContainers>()
+        .AddSingleton<ExecSessions>()
+        .AddSingleton<IDockerRoutes, ContainerRoutes>()
+        .AddSingleton<IDockerRoutes, ExecRoutes>()
         .AddSingleton<IDockerRoutes, SystemRoutes>()
         .AddSingleton<IDockerRoutes, InfoRoutes>()
         .AddSingleton<IDockerRoutes, ImageRoutes>()
         .AddSingleton<DockerRouter>();
+    }
 
     /// <summary>
     /// Marks every connection of <paramref name="listen"/> as a Docker API connection and serves HTTP/1.1 on it (the docker

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using Minato.Docker.Containers;
 using Minato.Docker.Daemon;
+using Minato.Docker.Exec;
 using Minato.Docker.Images;
 
 namespace Minato.Docker.Http;
@@ -16,4 +18,15 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(RegistryAuthConfig))]
+[JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(ContainerCreateResponse))]
+[JsonSerializable(typeof(WaitResponse))]
+[JsonSerializable(typeof(ContainerPruneResponse))]
+[JsonSerializable(typeof(TopResponse))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
+[JsonSerializable(typeof(ContainerInspect))]
+[JsonSerializable(typeof(ExecCreateRequest))]
+[JsonSerializable(typeof(ExecStartRequest))]
+[JsonSerializable(typeof(ExecCreateResponse))]
+[JsonSerializable(typeof(ExecInspect))]
 public sealed partial class DockerJson : JsonSerializerContext;

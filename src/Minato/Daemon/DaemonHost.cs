@@ -57,7 +57,7 @@ internal static class DaemonHost
         using var stateLock = InstanceLock.TryAcquire(Path.Combine(config.State, "minato.lock"))
             ?? throw new DaemonStartupException($"another minato daemon is using state {config.State}");
 
-        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module);
+        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module, DockerSchema.Module);
         var app = Build(config, store);
 
         // Loading the image store removes what interrupted pulls left behind; do it before serving.
@@ -70,6 +70,10 @@ internal static class DaemonHost
             await app.Services.GetRequiredService<ContainerService>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodContainers>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
+            if (docker.Enabled)
+            {
+                await app.Services.GetRequiredService<Docker.Containers.DockerContainers>().RecoverAsync(cancellationToken);
+            }
 
             // The kubelet does not send its pod CIDRs again after a runtime restart: bring the rendered CNI config back
             // if it went missing or the template changed (an unchanged file is not touched).
