@@ -49,10 +49,11 @@ public static class DockerApiHosting
     {
         ArgumentNullException.ThrowIfNull(listen);
         listen.Protocols = HttpProtocols.Http1;
-        listen.Use(next => connection =>
+        listen.Use(next => async connection =>
         {
             connection.Features.Set(DockerConnection.Instance);
-            return next(connection);
+            await using var halfClose = new Streams.HalfCloseConnection(connection);
+            await next(halfClose);
         });
         return listen;
     }

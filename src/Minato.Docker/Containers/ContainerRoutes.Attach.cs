@@ -51,7 +51,9 @@ public sealed partial class ContainerRoutes
                 return;
             }
 
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(request.Aborted);
+            // Not linked to the request: a client that half-closes after its stdin (as the CLI does) aborts the request in
+            // Kestrel's eyes but still reads the output; a client that is gone shows as a failed write.
+            using var stop = new CancellationTokenSource();
             var feeding = stdin && container.Config.OpenStdin
                 ? FeedStdinAsync(input, attach, new DetachKeys(detach), stop)
                 : Task.FromResult(false);

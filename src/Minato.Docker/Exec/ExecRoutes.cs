@@ -79,11 +79,11 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
         session.Process = process;
         session.Running = true;
         var pumps = Task.WhenAll(
-            CopyAsync(process.Stdout, frames, StreamKind.Stdout, create.AttachStdout || tty, request.Aborted),
-            CopyAsync(process.Stderr, frames, StreamKind.Stderr, create.AttachStderr, request.Aborted));
+            CopyAsync(process.Stdout, frames, StreamKind.Stdout, create.AttachStdout || tty),
+            CopyAsync(process.Stderr, frames, StreamKind.Stderr, create.AttachStderr));
         if (create.AttachStdin && process.Stdin is { } stdin)
         {
-            _ = FeedAsync(input, stdin, request.Aborted);
+            _ = FeedAsync(input, stdin, CancellationToken.None);
         }
 
         await FinishAsync(session, target, process, pumps);
@@ -111,7 +111,9 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
         }
     }
 
-    private static async Task CopyAsync(Stream? from, StreamFrames frames, StreamKind kind, bool wanted, CancellationToken cancellationToken)
+    /// <summary>Copies one output of the process to the client; not tied to the request, which a client's half-close after
+    /// its stdin aborts while it still reads (a client that is gone shows as a failed write, and the rest is dropped).</summary>
+    private static async Task CopyAsync(Stream? from, StreamFrames frames, StreamKind kind, bool wanted)
     {
         if (from is null)
         {
@@ -119,20 +121,23 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
         }
 
         var buffer = new byte[StreamFrames.MaxPayload];
-        try
+        int read;
+        while ((read = await from.ReadAsync(buffer, CancellationToken.None)) > 0)
         {
-            int read;
-            while ((read = await from.ReadAsync(buffer, CancellationToken.None)) > 0)
+            if (!wanted)
             {
-                if (wanted && !cancellationToken.IsCancellationRequested)
-                {
-                    await frames.WriteAsync(kind, buffer.AsMemory(0, read), cancellationToken);
-                }
+                continue;
             }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException or OperationCanceledException)
-        {
-            // The client left; the rest of the output is read and dropped so the process never blocks on it.
+
+            try
+            {
+                await frames.WriteAsync(kind, buffer.AsMemory(0, read), CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // The client left; the rest of the output is read and dropped so the process never blocks on it.
+                wanted = false;
+            }
         }
     }
 

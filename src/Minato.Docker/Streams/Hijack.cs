@@ -21,6 +21,11 @@ public static class Hijack
         http.Response.ContentType = contentType;
         if (http.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true } upgrade)
         {
+            if (http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>() is { } items)
+            {
+                items.Items[HalfCloseConnection.HijackedKey] = true;
+            }
+
             http.Response.Headers.Connection = "Upgrade";
             http.Response.Headers.Upgrade = "tcp";
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
