@@ -50,7 +50,9 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
     private async Task StartAsync(DockerRequest request)
     {
         var session = sessions.Get(request.Route("id"));
-        var body = await request.ReadJsonAsync(DockerJson.Default.ExecStartRequest, new ExecStartRequest());
+        var body = Hijack.MovedBody(request.Http) is { } moved
+            ? Deserialize(moved)
+            : await request.ReadJsonAsync(DockerJson.Default.ExecStartRequest, new ExecStartRequest());
         if (!session.TryClaim())
         {
             throw DockerApiException.Conflict($"Exec command {session.Id} has already run");
@@ -87,6 +89,18 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
         }
 
         await FinishAsync(session, target, process, pumps);
+    }
+
+    private static ExecStartRequest Deserialize(byte[] body)
+    {
+        try
+        {
+            return System.Text.Json.JsonSerializer.Deserialize(body, DockerJson.Default.ExecStartRequest) ?? new ExecStartRequest();
+        }
+        catch (System.Text.Json.JsonException e)
+        {
+            throw DockerApiException.BadRequest($"invalid JSON body: {e.Message}");
+        }
     }
 
     private async Task FinishAsync(ExecSession session, ExecTarget target, IExecProcess process, Task pumps)

@@ -21,11 +21,13 @@ public sealed class HalfCloseConnection : ConnectionContext
     private readonly ConnectionContext _inner;
     private readonly CancellationTokenSource _closed = new();
     private readonly CancellationTokenRegistration _registration;
+    private IDuplexPipe _transport;
 
     public HalfCloseConnection(ConnectionContext inner)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
+        _transport = new UpgradeBodyRewriter(inner.Transport);
         _registration = inner.ConnectionClosed.Register(() =>
         {
             if (!inner.Items.ContainsKey(HijackedKey))
@@ -49,10 +51,11 @@ public sealed class HalfCloseConnection : ConnectionContext
         set => _inner.Items = value;
     }
 
+    /// <summary>The connection's pipes, with a hijack request's small body moved into a header (see <see cref="UpgradeBodyRewriter"/>).</summary>
     public override IDuplexPipe Transport
     {
-        get => _inner.Transport;
-        set => _inner.Transport = value;
+        get => _transport;
+        set => _transport = value;
     }
 
     public override CancellationToken ConnectionClosed

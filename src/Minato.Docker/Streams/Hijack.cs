@@ -14,6 +14,25 @@ public static class Hijack
     /// <summary>The content type of multiplexed output (API 1.42 and later without a TTY).</summary>
     public const string MultiplexedStream = "application/vnd.docker.multiplexed-stream";
 
+    /// <summary>The body of a hijack request that the connection moved into a header, or null when it came as a body.</summary>
+    public static byte[]? MovedBody(HttpContext http)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        if (http.Request.Headers[UpgradeBodyRewriter.BodyHeader] is not [{ } encoded])
+        {
+            return null;
+        }
+
+        try
+        {
+            return Convert.FromBase64String(encoded);
+        }
+        catch (FormatException e)
+        {
+            throw new Http.DockerApiException(400, $"{UpgradeBodyRewriter.BodyHeader} is not base64", e);
+        }
+    }
+
     /// <summary>The connection's two directions after the answer's headers went out.</summary>
     public static async Task<(Stream Input, Stream Output)> TakeOverAsync(HttpContext http, string contentType)
     {
