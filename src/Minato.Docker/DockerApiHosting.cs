@@ -6,8 +6,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Minato.Docker.Containers;
 using Minato.Docker.Daemon;
-using Minato.Docker.Http;
 using Minato.Docker.Exec;
+using Minato.Docker.Http;
 using Minato.Docker.Images;
 using Minato.Engine;
 using Minato.Engine.Oci.Spec;
@@ -23,22 +23,22 @@ public static class DockerApiHosting
     {
         services.TryAddSingleton<IHostDevices, HostDevices>();
         return services
-        .AddSingleton(options)
-        .AddSingleton<ImageDetails>()
-        .AddSingleton<ImageSummaries>()
-        .AddSingleton<Networks.ContainerNetworks>()
-        .AddSingleton(services => DockerContainerStore.Load(services.GetRequiredService<MetadataStore>()))
-        .AddSingleton(services => new DockerSpecBuilder(
-            DockerSpecOptions.FromHost(options.CgroupDriver, ExecutableSearch.Find("catatonit")),
-            services.GetRequiredService<IHostDevices>()))
-        .AddSingleton<DockerContainers>()
-        .AddSingleton<ExecSessions>()
-        .AddSingleton<IDockerRoutes, ContainerRoutes>()
-        .AddSingleton<IDockerRoutes, ExecRoutes>()
-        .AddSingleton<IDockerRoutes, SystemRoutes>()
-        .AddSingleton<IDockerRoutes, InfoRoutes>()
-        .AddSingleton<IDockerRoutes, ImageRoutes>()
-        .AddSingleton<DockerRouter>();
+            .AddSingleton(options)
+            .AddSingleton<ImageDetails>()
+            .AddSingleton<ImageSummaries>()
+            .AddSingleton<Networks.ContainerNetworks>()
+            .AddSingleton(services => DockerContainerStore.Load(services.GetRequiredService<MetadataStore>()))
+            .AddSingleton(services => new DockerSpecBuilder(
+                DockerSpecOptions.FromHost(options.CgroupDriver, ExecutableSearch.Find("catatonit")),
+                services.GetRequiredService<IHostDevices>()))
+            .AddSingleton<DockerContainers>()
+            .AddSingleton<ExecSessions>()
+            .AddSingleton<IDockerRoutes, ContainerRoutes>()
+            .AddSingleton<IDockerRoutes, ExecRoutes>()
+            .AddSingleton<IDockerRoutes, SystemRoutes>()
+            .AddSingleton<IDockerRoutes, InfoRoutes>()
+            .AddSingleton<IDockerRoutes, ImageRoutes>()
+            .AddSingleton<DockerRouter>();
     }
 
     /// <summary>

@@ -97,10 +97,26 @@ public sealed record ContainerCreateRequest
     /// <summary>The Config part of the request.</summary>
     public ContainerConfig Config() => new()
     {
-        Hostname = Hostname, Domainname = Domainname, User = User, AttachStdin = AttachStdin, AttachStdout = AttachStdout,
-        AttachStderr = AttachStderr, ExposedPorts = ExposedPorts, Tty = Tty, OpenStdin = OpenStdin, StdinOnce = StdinOnce,
-        Env = Env, Cmd = Cmd, Image = Image, Volumes = Volumes, WorkingDir = WorkingDir, Entrypoint = Entrypoint,
-        NetworkDisabled = NetworkDisabled, Labels = Labels, StopSignal = StopSignal, StopTimeout = StopTimeout,
+        Hostname = Hostname,
+        Domainname = Domainname,
+        User = User,
+        AttachStdin = AttachStdin,
+        AttachStdout = AttachStdout,
+        AttachStderr = AttachStderr,
+        ExposedPorts = ExposedPorts,
+        Tty = Tty,
+        OpenStdin = OpenStdin,
+        StdinOnce = StdinOnce,
+        Env = Env,
+        Cmd = Cmd,
+        Image = Image,
+        Volumes = Volumes,
+        WorkingDir = WorkingDir,
+        Entrypoint = Entrypoint,
+        NetworkDisabled = NetworkDisabled,
+        Labels = Labels,
+        StopSignal = StopSignal,
+        StopTimeout = StopTimeout,
     };
 }
 

@@ -91,6 +91,7 @@ public sealed partial class ContainerRoutes
         }
 
         await containers.RemoveAsync(container, request.QueryBool("force"), request.Aborted);
+        execs.ForgetContainer(container.Id);
         await request.WriteStatusAsync(StatusCodes.Status204NoContent);
     }
 

@@ -7,7 +7,8 @@ namespace Minato.Docker.Containers;
 
 /// <summary><c>/containers/...</c>: create, lifecycle, list, inspect, logs, attach, top, rename, pause and prune of the
 /// Docker door's own containers.</summary>
-public sealed partial class ContainerRoutes(DockerContainers containers, ContainerService engine, ImageDetails details, TimeProvider time) : IDockerRoutes
+public sealed partial class ContainerRoutes(
+    DockerContainers containers, ContainerService engine, ImageDetails details, Exec.ExecSessions execs, TimeProvider time) : IDockerRoutes
 {
     /// <summary>Largest create body: a Config with a large environment and many mounts.</summary>
     private const long MaxCreateBody = 4 * 1024 * 1024;

@@ -13,8 +13,8 @@ using Minato.Engine.Linux;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Monitor;
 using Minato.Engine.Oci;
-using Minato.Engine.Store;
 using Minato.Engine.Oci.Spec;
+using Minato.Engine.Store;
 
 namespace Minato.Daemon;
 

@@ -5,8 +5,8 @@ using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Engine.Containers;
 using Minato.Engine.Images.Snapshots;
-using Minato.Testing;
 using Minato.Engine.Oci.Spec;
+using Minato.Testing;
 
 namespace Minato.IntegrationTests.Containers;
 
