@@ -3,9 +3,15 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Minato.Docker.Containers;
 using Minato.Docker.Daemon;
+using Minato.Docker.Exec;
 using Minato.Docker.Http;
 using Minato.Docker.Images;
+using Minato.Engine;
+using Minato.Engine.Oci.Spec;
+using Minato.Engine.Store;
 
 namespace Minato.Docker;
 
@@ -13,22 +19,34 @@ namespace Minato.Docker;
 public static class DockerApiHosting
 {
     /// <summary>Registers the router and every route group; the engine services they use must be registered already.</summary>
-    public static IServiceCollection AddDockerApi(this IServiceCollection services, DockerHostOptions options) => services
-        .AddSingleton(options)
-        .AddSingleton<ImageDetails>()
-        .AddSingleton<ImageSummaries>()
-        .AddSingleton<Networks.ContainerNetworks>()
-        .AddSingleton<IDockerRoutes, SystemRoutes>()
-        .AddSingleton<IDockerRoutes, InfoRoutes>()
-        .AddSingleton<IDockerRoutes, AuthRoutes>()
-        .AddSingleton<IDockerRoutes, ImageRoutes>()
-        .AddSingleton<IDockerRoutes, ImageArchiveRoutes>()
-        .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
-        .AddSingleton<Events.DockerEvents>()
-        .AddSingleton<Events.EngineEventFeed>()
-        .AddSingleton<IDockerRoutes, Events.EventRoutes>()
-        .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()
-        .AddSingleton<DockerRouter>();
+    public static IServiceCollection AddDockerApi(this IServiceCollection services, DockerHostOptions options)
+    {
+        services.TryAddSingleton<IHostDevices, HostDevices>();
+        return services
+            .AddSingleton(options)
+            .AddSingleton<ImageDetails>()
+            .AddSingleton<ImageSummaries>()
+            .AddSingleton<Networks.ContainerNetworks>()
+            .AddSingleton(services => DockerContainerStore.Load(services.GetRequiredService<MetadataStore>()))
+            .AddSingleton(services => new DockerSpecBuilder(
+                DockerSpecOptions.FromHost(options.CgroupDriver, ExecutableSearch.Find("catatonit")),
+                services.GetRequiredService<IHostDevices>()))
+            .AddSingleton<DockerContainers>()
+            .AddSingleton<ExecSessions>()
+            .AddSingleton<Events.DockerEvents>()
+            .AddSingleton<Events.EngineEventFeed>()
+            .AddSingleton<IDockerRoutes, ContainerRoutes>()
+            .AddSingleton<IDockerRoutes, ExecRoutes>()
+            .AddSingleton<IDockerRoutes, SystemRoutes>()
+            .AddSingleton<IDockerRoutes, InfoRoutes>()
+            .AddSingleton<IDockerRoutes, AuthRoutes>()
+            .AddSingleton<IDockerRoutes, ImageRoutes>()
+            .AddSingleton<IDockerRoutes, ImageArchiveRoutes>()
+            .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
+            .AddSingleton<IDockerRoutes, Events.EventRoutes>()
+            .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()
+            .AddSingleton<DockerRouter>();
+    }
 
     /// <summary>
     /// Marks every connection of <paramref name="listen"/> as a Docker API connection and serves HTTP/1.1 on it (the docker
@@ -38,10 +56,11 @@ public static class DockerApiHosting
     {
         ArgumentNullException.ThrowIfNull(listen);
         listen.Protocols = HttpProtocols.Http1;
-        listen.Use(next => connection =>
+        listen.Use(next => async connection =>
         {
             connection.Features.Set(DockerConnection.Instance);
-            return next(connection);
+            await using var halfClose = new Streams.HalfCloseConnection(connection);
+            await next(halfClose);
         });
         return listen;
     }

@@ -10,4 +10,25 @@ internal static partial class DockerLog
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Debug, Message = "Docker API pull of {Image} failed after its answer started")]
     public static partial void PullFailedInStream(ILogger logger, Exception exception, string image);
+
+    [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "Docker container {ContainerId} ({Name}) created from image {ImageId}")]
+    public static partial void ContainerCreated(ILogger logger, string containerId, string name, string imageId);
+
+    [LoggerMessage(EventId = 411, Level = LogLevel.Information, Message = "Docker container {ContainerId}: image VOLUME {Path} stays in its own layer (anonymous volumes are not served yet)")]
+    public static partial void AnonymousVolumeSkipped(ILogger logger, string containerId, string path);
+
+    [LoggerMessage(EventId = 412, Level = LogLevel.Information, Message = "Docker container {ContainerId} exited with {ExitCode}; restarting it by its restart policy {Policy} (restart {Count})")]
+    public static partial void RestartingByPolicy(ILogger logger, string containerId, int exitCode, string policy, int count);
+
+    [LoggerMessage(EventId = 413, Level = LogLevel.Warning, Message = "Docker container {ContainerId}: handling its exit failed")]
+    public static partial void ExitHandlingFailed(ILogger logger, string containerId, Exception exception);
+
+    [LoggerMessage(EventId = 414, Level = LogLevel.Information, Message = "Docker container {ContainerId} removed")]
+    public static partial void ContainerRemoved(ILogger logger, string containerId);
+
+    [LoggerMessage(EventId = 415, Level = LogLevel.Information, Message = "Docker container {ContainerId}: record without its engine container dropped at recovery")]
+    public static partial void OrphanDropped(ILogger logger, string containerId);
+
+    [LoggerMessage(EventId = 416, Level = LogLevel.Warning, Message = "Docker exec in container {ContainerId} failed")]
+    public static partial void ExecFailed(ILogger logger, string containerId, Exception exception);
 }

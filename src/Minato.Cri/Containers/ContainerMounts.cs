@@ -20,8 +20,6 @@ public sealed record ContainerMountPlan(
 /// image volume arrives with the host path of the engine's overlay already filled in.</summary>
 public static class ContainerMounts
 {
-    private static readonly string[] KernelOptions = ["nosuid", "noexec", "nodev"];
-
     /// <summary>KEP-4639: an image volume is read-only and its files are never executed.</summary>
     private static readonly string[] ImageVolumeOptions = ["ro", "nosuid", "nodev", "noexec"];
 
@@ -33,7 +31,7 @@ public static class ContainerMounts
     {
         var security = config.Security;
         var byDestination = new Dictionary<string, SpecMount>(StringComparer.Ordinal);
-        foreach (var mount in Standard(security.Privileged))
+        foreach (var mount in StandardMounts.Kernel(security.Privileged))
         {
             byDestination[mount.Destination] = mount;
         }
@@ -104,17 +102,6 @@ public static class ContainerMounts
         return volumes;
     }
 
-    private static IEnumerable<SpecMount> Standard(bool privileged)
-    {
-        var sysAccess = privileged ? "rw" : "ro";
-        yield return Kernel("/proc", "proc", KernelOptions);
-        yield return Kernel("/dev", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]);
-        yield return Kernel("/dev/pts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]);
-        yield return Kernel("/dev/mqueue", "mqueue", KernelOptions);
-        yield return Kernel("/sys", "sysfs", [.. KernelOptions, sysAccess]);
-        yield return Kernel("/sys/fs/cgroup", "cgroup", [.. KernelOptions, "relatime", sysAccess]);
-    }
-
     /// <summary>The pod's shm when it has a private IPC namespace; the host's for host-IPC pods (sharing memory with host
     /// processes is what host IPC is for, as containerd and CRI-O do); otherwise a private tmpfs.</summary>
     private static SpecMount Shm(PodSandbox sandbox)
@@ -126,7 +113,7 @@ public static class ContainerMounts
 
         return sandbox.Config.Namespaces.Ipc == NamespaceMode.Node
             ? Bind("/dev/shm", "/dev/shm", "rprivate", "rw")
-            : Kernel("/dev/shm", "tmpfs", [.. KernelOptions, "mode=1777", "size=65536k"]);
+            : StandardMounts.Shm();
     }
 
     /// <summary>CRI (KEP-3857): recursive_read_only needs readonly and private propagation, and is refused rather than
@@ -150,9 +137,6 @@ public static class ContainerMounts
                 $"mounts.recursive_read_only of {destination}: runtime handler {handler} does not make recursive read-only mounts on this host");
     }
 
-    private static SpecMount Kernel(string destination, string type, IReadOnlyList<string> options) =>
-        new() { Destination = destination, Type = type, Source = type, Options = options };
-
     private static SpecMount Bind(string destination, string source, string propagation, string access) =>
-        new() { Destination = destination, Type = "bind", Source = source, Options = ["rbind", propagation, access] };
+        StandardMounts.Bind(destination, source, propagation, access);
 }

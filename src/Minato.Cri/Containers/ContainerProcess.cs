@@ -1,5 +1,6 @@
 using Minato.Engine.Containers;
 using Minato.Engine.Errors;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Cri.Containers;
 

@@ -1,3 +1,5 @@
+using Minato.Engine.Oci.Spec;
+
 namespace Minato.Cri.Containers;
 
 /// <summary>How CRI supplemental groups combine with the image's /etc/group.</summary>
@@ -28,12 +30,6 @@ public sealed record SecurityProfile(SecurityProfileKind Kind, string LocalhostR
 {
     public static readonly SecurityProfile RuntimeDefault = new(SecurityProfileKind.RuntimeDefault);
     public static readonly SecurityProfile Unconfined = new(SecurityProfileKind.Unconfined);
-}
-
-/// <summary>Capability names to add to and drop from the default set; <c>ALL</c> is allowed in both.</summary>
-public sealed record CapabilityChanges(IReadOnlyList<string> Add, IReadOnlyList<string> Drop)
-{
-    public static readonly CapabilityChanges None = new([], []);
 }
 
 /// <summary>The container's security context (CRI LinuxContainerSecurityContext), free of protobuf types.</summary>

@@ -13,7 +13,7 @@ public sealed record ContainerSpecOptions
     public IReadOnlyList<string> DefaultCapabilities { get; init; } = ContainerCapabilities.Default;
 
     /// <summary>Capabilities the daemon holds; a privileged container gets exactly these (the runtime cannot grant more).</summary>
-    public IReadOnlyList<string> HostCapabilities { get; init; } = ContainerCapabilities.All;
+    public IReadOnlyList<string> HostCapabilities { get; init; } = Capabilities.All;
 
     /// <summary>Directory Localhost seccomp profiles must be in (<c>seccomp_profile_root</c>); null (the default)
     /// accepts any absolute path to a regular file, as containerd and CRI-O do.</summary>
@@ -73,7 +73,7 @@ public sealed record ContainerSpecOptions
     public ContainerSpecOptions WithHostFacts()
     {
         var mode = CgroupModeDetector.DetectSelf();
-        var host = SpecHostFacts.Capabilities();
+        var host = SpecHostFacts.EffectiveCapabilities();
         return this with
         {
             HostCapabilities = host,

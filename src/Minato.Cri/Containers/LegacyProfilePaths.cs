@@ -1,4 +1,5 @@
 using Minato.Engine.Errors;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Cri.Containers;
 

@@ -1,3 +1,5 @@
+using Minato.Engine.Oci.Spec;
+
 namespace Minato.Cri.Containers;
 
 /// <summary>The annotations a runtime sees: Minato's own, plus allow-listed ones from the request and the pod.</summary>

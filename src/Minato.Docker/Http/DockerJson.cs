@@ -1,6 +1,8 @@
 using System.Text.Json.Serialization;
+using Minato.Docker.Containers;
 using Minato.Docker.Daemon;
 using Minato.Docker.Events;
+using Minato.Docker.Exec;
 using Minato.Docker.Images;
 using Minato.Docker.Volumes;
 
@@ -24,4 +26,15 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(VolumeListResponse))]
 [JsonSerializable(typeof(VolumeCreateRequest))]
 [JsonSerializable(typeof(VolumePruneResponse))]
+[JsonSerializable(typeof(ContainerCreateRequest))]
+[JsonSerializable(typeof(ContainerCreateResponse))]
+[JsonSerializable(typeof(WaitResponse))]
+[JsonSerializable(typeof(ContainerPruneResponse))]
+[JsonSerializable(typeof(TopResponse))]
+[JsonSerializable(typeof(List<ContainerSummary>))]
+[JsonSerializable(typeof(ContainerInspect))]
+[JsonSerializable(typeof(ExecCreateRequest))]
+[JsonSerializable(typeof(ExecStartRequest))]
+[JsonSerializable(typeof(ExecCreateResponse))]
+[JsonSerializable(typeof(ExecInspect))]
 public sealed partial class DockerJson : JsonSerializerContext;

@@ -52,4 +52,7 @@ internal static partial class ContainerLog
 
     [LoggerMessage(323, LogLevel.Warning, "container {ContainerId} could not be restored: {Reason}")]
     public static partial void RestoreFailed(ILogger logger, string containerId, string reason);
+
+    [LoggerMessage(341, LogLevel.Information, "container {ContainerId} created again from its bundle")]
+    public static partial void Recreated(ILogger logger, string containerId);
 }

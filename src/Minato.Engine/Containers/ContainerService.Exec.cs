@@ -87,12 +87,13 @@ public sealed partial class ContainerService
         return new ExecTarget(runtime, record.Id, files);
     }
 
-    /// <summary>Where to attach to the running container's stdio.</summary>
+    /// <summary>Where to attach to the running container's stdio; with <paramref name="beforeStart"/> a created container
+    /// is attachable too (its monitor already holds its stdio), so a client sees its output from the first byte.</summary>
     /// <exception cref="NotFoundException">No such container.</exception>
-    /// <exception cref="PreconditionException">The container is not running.</exception>
-    public AttachTarget Attach(string id)
+    /// <exception cref="PreconditionException">The container is not running (nor created, with <paramref name="beforeStart"/>).</exception>
+    public AttachTarget Attach(string id, bool beforeStart = false)
     {
-        var record = Running(id);
+        var record = beforeStart && Get(id) is { Phase: ContainerPhase.Created, CheckpointImages.Length: 0 } created ? created : Running(id);
         return new AttachTarget(record.Id, monitor.AttachSocketPath(record.Id), Path.Combine(record.BundleDirectory, "ctl"), record.Tty, record.Stdin);
     }
 

@@ -19,6 +19,12 @@ public interface IOciRuntime
     /// <summary>The runtime's view of the container, or null when it does not know it.</summary>
     Task<OciState?> StateAsync(string id, CancellationToken cancellationToken);
 
+    /// <summary>Freezes every process of the running container (its cgroup freezer).</summary>
+    Task PauseAsync(string id, CancellationToken cancellationToken);
+
+    /// <summary>Thaws a paused container.</summary>
+    Task ResumeAsync(string id, CancellationToken cancellationToken);
+
     /// <summary>Applies new resources (an OCI LinuxResources JSON document) to a created or running container.</summary>
     Task UpdateAsync(string id, string resourcesJson, CancellationToken cancellationToken);
 

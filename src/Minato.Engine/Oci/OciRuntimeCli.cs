@@ -50,6 +50,10 @@ public sealed class OciRuntimeCli(OciRuntimeHandler handler, TimeSpan timeout) :
         }
     }
 
+    public Task PauseAsync(string id, CancellationToken cancellationToken) => RunAsync(["pause", id], null, cancellationToken);
+
+    public Task ResumeAsync(string id, CancellationToken cancellationToken) => RunAsync(["resume", id], null, cancellationToken);
+
     /// <summary>Applies new resources (an OCI LinuxResources JSON document) to a running container.</summary>
     public Task UpdateAsync(string id, string resourcesJson, CancellationToken cancellationToken) =>
         RunAsync(["update", "--resources", "-", id], resourcesJson, cancellationToken);

@@ -13,6 +13,7 @@ using Minato.Engine.Linux;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Monitor;
 using Minato.Engine.Oci;
+using Minato.Engine.Oci.Spec;
 using Minato.Engine.Store;
 
 namespace Minato.Daemon;

@@ -58,7 +58,7 @@ internal static class DaemonHost
         using var stateLock = InstanceLock.TryAcquire(Path.Combine(config.State, "minato.lock"))
             ?? throw new DaemonStartupException($"another minato daemon is using state {config.State}");
 
-        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module, NetworkSchema.Module);
+        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module, NetworkSchema.Module, DockerSchema.Module);
         var app = Build(config, store);
 
         // Loading the image store removes what interrupted pulls left behind; do it before serving.
@@ -78,6 +78,11 @@ internal static class DaemonHost
             await app.Services.GetRequiredService<ContainerService>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodContainers>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
+            if (docker.Enabled)
+            {
+                await app.Services.GetRequiredService<Docker.Containers.DockerContainers>().RecoverAsync(cancellationToken);
+            }
+
             volumes.ReleaseUnknown(app.Services.GetRequiredService<ContainerService>().List().Select(c => c.Id).ToHashSet(StringComparer.Ordinal));
 
             // The kubelet does not send its pod CIDRs again after a runtime restart: bring the rendered CNI config back

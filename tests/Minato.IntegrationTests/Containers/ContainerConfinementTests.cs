@@ -185,5 +185,5 @@ public sealed class ContainerConfinementTests(ContainerPodFixture fixture)
     private static ulong Mask(string hex) => ulong.Parse(hex.Trim(), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static ulong Bits(IEnumerable<string> capabilities) =>
-        capabilities.Aggregate(0UL, (mask, c) => mask | (1UL << Cri.Containers.ContainerCapabilities.All.ToList().IndexOf(c)));
+        capabilities.Aggregate(0UL, (mask, c) => mask | (1UL << Engine.Oci.Spec.Capabilities.All.ToList().IndexOf(c)));
 }

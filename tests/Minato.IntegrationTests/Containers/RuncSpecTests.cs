@@ -5,6 +5,7 @@ using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Engine.Containers;
 using Minato.Engine.Images.Snapshots;
+using Minato.Engine.Oci.Spec;
 using Minato.Testing;
 
 namespace Minato.IntegrationTests.Containers;
@@ -142,5 +143,5 @@ public sealed class RuncSpecTests : IAsyncLifetime, IDisposable
     private static ulong Mask(string hex) => ulong.Parse(hex, NumberStyles.HexNumber, CultureInfo.InvariantCulture);
 
     private static ulong Bits(IEnumerable<string> capabilities) =>
-        capabilities.Aggregate(0UL, (mask, c) => mask | (1UL << ContainerCapabilities.All.ToList().IndexOf(c)));
+        capabilities.Aggregate(0UL, (mask, c) => mask | (1UL << Capabilities.All.ToList().IndexOf(c)));
 }

@@ -51,6 +51,16 @@ public sealed class DockerClient : IDisposable
             ["DOCKER_API_VERSION"] = null,
         });
 
+    /// <summary>Runs <c>docker ARGS</c> as <see cref="RunAsync"/> does, with <paramref name="input"/> on its stdin.</summary>
+    public Task<CommandResult> RunWithInputAsync(string input, params string[] args) =>
+        CommandResult.RunAsync(CliPath, args, TimeSpan.FromMinutes(3), new Dictionary<string, string?>
+        {
+            ["DOCKER_HOST"] = Daemon.DockerHost,
+            ["DOCKER_CONFIG"] = _configDirectory,
+            ["DOCKER_CONTEXT"] = null,
+            ["DOCKER_API_VERSION"] = null,
+        }, input);
+
     /// <summary>Sends <paramref name="method"/> to <paramref name="path"/> with an optional body.</summary>
     public async Task<(int Status, string Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, HttpContent? body = null)
     {

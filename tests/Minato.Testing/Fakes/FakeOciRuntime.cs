@@ -82,6 +82,18 @@ public sealed class FakeOciRuntime : IOciRuntime, IOciRuntimes
     public Task<OciState?> StateAsync(string id, CancellationToken cancellationToken) =>
         Task.FromResult(_states.TryGetValue(id, out var state) ? new OciState(id, state, 1, null) : null);
 
+    public Task PauseAsync(string id, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"pause {id}");
+        return Task.CompletedTask;
+    }
+
+    public Task ResumeAsync(string id, CancellationToken cancellationToken)
+    {
+        Calls.Enqueue($"resume {id}");
+        return Task.CompletedTask;
+    }
+
     public Task UpdateAsync(string id, string resourcesJson, CancellationToken cancellationToken)
     {
         Calls.Enqueue($"update {id}");

@@ -1,11 +1,12 @@
 using Minato.Cri.Containers;
 using Minato.Engine.Errors;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Tests.Containers;
 
 public sealed class ContainerSecurityTests
 {
-    private static readonly ContainerSpecOptions Options = new() { HostCapabilities = ContainerCapabilities.All };
+    private static readonly ContainerSpecOptions Options = new() { HostCapabilities = Capabilities.All };
 
     [Fact]
     public void Resolve_NoChanges_DefaultSetInheritableAndAmbientEmpty()
@@ -24,7 +25,7 @@ public sealed class ContainerSecurityTests
     [Fact]
     public void Apply_AddAndDrop_NamesNormalised()
     {
-        var set = ContainerCapabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["net_admin", "CAP_SYS_TIME"], ["KILL", "cap_chown"]));
+        var set = Capabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["net_admin", "CAP_SYS_TIME"], ["KILL", "cap_chown"]));
 
         Assert.Contains("CAP_NET_ADMIN", set);
         Assert.Contains("CAP_SYS_TIME", set);
@@ -35,15 +36,15 @@ public sealed class ContainerSecurityTests
     [Fact]
     public void Apply_DropAllAddOne_OnlyThatOne()
     {
-        Assert.Equal(["CAP_NET_BIND_SERVICE"], ContainerCapabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["NET_BIND_SERVICE"], ["ALL"])));
+        Assert.Equal(["CAP_NET_BIND_SERVICE"], Capabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["NET_BIND_SERVICE"], ["ALL"])));
     }
 
     [Fact]
     public void Apply_AddAllDropOne_EverythingElse()
     {
-        var set = ContainerCapabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["ALL"], ["SYS_ADMIN"]));
+        var set = Capabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["ALL"], ["SYS_ADMIN"]));
 
-        Assert.Equal(ContainerCapabilities.All.Count - 1, set.Count);
+        Assert.Equal(Capabilities.All.Count - 1, set.Count);
         Assert.DoesNotContain("CAP_SYS_ADMIN", set);
     }
 
@@ -52,7 +53,7 @@ public sealed class ContainerSecurityTests
     {
         var host = SpecHostFacts.FromMask(0x1fffeffffff);
 
-        var set = ContainerCapabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["ALL"], ["SYS_ADMIN"]), host);
+        var set = Capabilities.Apply(ContainerCapabilities.Default, new CapabilityChanges(["ALL"], ["SYS_ADMIN"]), host);
 
         Assert.Equal(host.Where(c => c != "CAP_SYS_ADMIN"), set);
         Assert.DoesNotContain("CAP_SYS_RESOURCE", set);
@@ -61,7 +62,7 @@ public sealed class ContainerSecurityTests
     [Fact]
     public void Apply_UnknownName_Rejected()
     {
-        Assert.Throws<InvalidInputException>(() => ContainerCapabilities.Apply([], new CapabilityChanges(["CAP_MAKE_COFFEE"], [])));
+        Assert.Throws<InvalidInputException>(() => Capabilities.Apply([], new CapabilityChanges(["CAP_MAKE_COFFEE"], [])));
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Minato.Cri.Containers;
 using Minato.Cri.Pods;
 using Minato.Engine.Containers;
 using Minato.Engine.Linux.Cgroups;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Tests.Containers;
 
@@ -46,7 +47,7 @@ internal sealed class SpecFixture : IDisposable
     {
         Architecture = Architecture.X64,
         CgroupMode = CgroupMode.Unified,
-        HostCapabilities = ContainerCapabilities.All,
+        HostCapabilities = Capabilities.All,
     };
 
     public PodSandbox Sandbox { get; set; } = new()

@@ -1,5 +1,6 @@
 using Minato.Cri.Containers;
 using Minato.Engine.Errors;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Tests.Containers;
 

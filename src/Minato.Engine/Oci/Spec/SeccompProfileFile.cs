@@ -52,6 +52,18 @@ public static class SeccompProfileFile
                 ?? throw new InvalidInputException($"seccomp profile {path} does not exist (or is not a regular file) in the seccomp profile root {profileRoot}");
         }
 
+        return Parse(path, bytes);
+    }
+
+    /// <summary>Parses and validates a profile's JSON (at most <see cref="MaxBytes"/>); <paramref name="name"/> names it in messages.</summary>
+    /// <exception cref="InvalidInputException">Too large, not JSON, or not a valid profile.</exception>
+    public static LinuxSeccomp Parse(string name, ReadOnlySpan<byte> bytes)
+    {
+        if (bytes.Length > MaxBytes)
+        {
+            throw new InvalidInputException($"seccomp profile {name} is larger than {MaxBytes} bytes");
+        }
+
         LinuxSeccomp? profile;
         try
         {
@@ -59,10 +71,10 @@ public static class SeccompProfileFile
         }
         catch (JsonException e)
         {
-            throw new InvalidInputException($"seccomp profile {path} is not valid JSON: {e.Message}", e);
+            throw new InvalidInputException($"seccomp profile {name} is not valid JSON: {e.Message}", e);
         }
 
-        Validate(path, profile ?? throw new InvalidInputException($"seccomp profile {path} is empty"));
+        Validate(name, profile ?? throw new InvalidInputException($"seccomp profile {name} is empty"));
         return profile;
     }
 

@@ -58,7 +58,7 @@ internal static class ContainerConfigMapper
     private static Cri.Containers.ContainerSecurity ToCore(LinuxContainerSecurityContext s) => new()
     {
         Privileged = s.Privileged,
-        Capabilities = s.Capabilities is { } caps ? new([.. caps.AddCapabilities], [.. caps.DropCapabilities]) : Cri.Containers.CapabilityChanges.None,
+        Capabilities = s.Capabilities is { } caps ? new([.. caps.AddCapabilities], [.. caps.DropCapabilities]) : Engine.Oci.Spec.CapabilityChanges.None,
         RunAsUser = s.RunAsUser?.Value,
         RunAsUsername = s.RunAsUsername,
         RunAsGroup = s.RunAsGroup?.Value,

@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using Minato.Engine.Errors;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Oci.Spec;
 
 /// <summary>Checks for request values that end up in argv, env, paths or files the runtime reads.</summary>
 /// <remarks>

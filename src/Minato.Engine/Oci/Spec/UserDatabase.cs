@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Oci.Spec;
 
 /// <summary>One /etc/passwd line: name, ids and home directory.</summary>
 public sealed record PasswdEntry(string Name, uint Uid, uint Gid, string Home);

@@ -1,6 +1,6 @@
 using Minato.Engine.Linux;
 
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Oci.Spec;
 
 /// <summary>A device node on the host: its type (<c>c</c> or <c>b</c>), numbers, mode and owner.</summary>
 public sealed record HostDevice(string Path, string Type, long Major, long Minor, uint FileMode, uint Uid, uint Gid);

@@ -1,4 +1,4 @@
-namespace Minato.Cri.Containers;
+namespace Minato.Engine.Oci.Spec;
 
 /// <summary>The kernel paths a container does not see (masked) or cannot change (read-only), when the request names none.</summary>
 /// <remarks>They expose host-wide state that namespaces do not cover: kernel memory and keys, timer and scheduler

@@ -1,0 +1,165 @@
+using System.Net;
+using System.Text;
+using System.Text.RegularExpressions;
+using Minato.Docker.Http;
+
+namespace Minato.Docker.Containers;
+
+/// <summary>The files a Docker container gets at /etc/hostname, /etc/hosts and /etc/resolv.conf, from its own directory.</summary>
+public static partial class DockerFiles
+{
+    /// <summary>Bound on the host's resolv.conf and hosts read.</summary>
+    private const int MaxHostFileBytes = 64 * 1024;
+
+    /// <summary>Nameservers dockerd falls back to when the host has only loopback ones.</summary>
+    private static readonly string[] FallbackNameservers = ["8.8.8.8", "8.8.4.4"];
+
+    /// <summary>Writes the three files (the directory is made); the hosts file keeps its inode for the network side.</summary>
+    public static void Write(DockerContainer container, string hostname, DockerSpecOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentNullException.ThrowIfNull(options);
+        Directory.CreateDirectory(container.Directory);
+        var host = container.HostConfig;
+        var hostMode = DockerSpecBuilder.NetworkMode(host) == "host";
+        File.WriteAllText(container.HostnamePath, hostname + "\n");
+        File.WriteAllText(container.HostsPath, Hosts(hostname, host.ExtraHosts ?? [], hostMode ? ReadBounded("/etc/hosts") : null));
+        File.WriteAllText(container.ResolvConfPath, ResolvConf(ReadBounded(options.ResolvConf) ?? string.Empty, host, hostMode));
+    }
+
+    /// <summary>The hosts file: localhost lines (or the host's file on the host network), the extra hosts, then its own name.</summary>
+    public static string Hosts(string hostname, IReadOnlyList<string> extraHosts, string? hostFile)
+    {
+        var text = new StringBuilder();
+        if (hostFile is not null)
+        {
+            text.Append(hostFile);
+            if (!hostFile.EndsWith('\n') && hostFile.Length > 0)
+            {
+                text.Append('\n');
+            }
+        }
+        else
+        {
+            text.Append("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+            text.Append("fe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
+        }
+
+        foreach (var (name, address) in CheckExtraHosts(extraHosts))
+        {
+            text.Append(address).Append('\t').Append(name).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>The host's resolv.conf without loopback nameservers (they cannot answer inside the container's network), with
+    /// Dns, DnsSearch and DnsOptions replacing the host's lines, as dockerd; on the host network the host's file as is.</summary>
+    public static string ResolvConf(string hostFile, HostConfig host, bool hostNetwork)
+    {
+        ArgumentNullException.ThrowIfNull(hostFile);
+        ArgumentNullException.ThrowIfNull(host);
+        var lines = hostFile.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
+        var nameservers = host.Dns is { Count: > 0 } dns ? dns.ToList()
+            : lines.Select(Fields).Where(f => f is ["nameserver", _, ..]).Select(f => f[1])
+                .Where(a => hostNetwork || !IsLoopback(a)).ToList();
+        if (nameservers.Count == 0)
+        {
+            nameservers = [.. FallbackNameservers];
+        }
+
+        var search = host.DnsSearch is { Count: > 0 } s ? "search " + string.Join(' ', s) : lines.LastOrDefault(l => Fields(l) is ["search", ..]);
+        var options = host.DnsOptions is { Count: > 0 } o ? "options " + string.Join(' ', o) : lines.LastOrDefault(l => Fields(l) is ["options", ..]);
+        var text = new StringBuilder();
+        foreach (var server in nameservers)
+        {
+            text.Append("nameserver ").Append(server).Append('\n');
+        }
+
+        if (search is not null)
+        {
+            text.Append(search).Append('\n');
+        }
+
+        if (options is not null)
+        {
+            text.Append(options).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    /// <summary>ExtraHosts entries (<c>name:address</c> or <c>name=address</c>), checked.</summary>
+    /// <exception cref="DockerApiException">400 for a bad name or address.</exception>
+    public static IReadOnlyList<(string Name, string Address)> CheckExtraHosts(IReadOnlyList<string> extraHosts)
+    {
+        ArgumentNullException.ThrowIfNull(extraHosts);
+        var result = new List<(string, string)>();
+        foreach (var entry in extraHosts)
+        {
+            var at = entry.IndexOfAny([':', '=']);
+            var (name, address) = at < 0 ? (entry, string.Empty) : (entry[..at], entry[(at + 1)..].Trim('[', ']'));
+            if (!HostName().IsMatch(name))
+            {
+                throw DockerApiException.BadRequest($"invalid extra host: {entry}: bad host name");
+            }
+
+            if (address == "host-gateway")
+            {
+                throw DockerApiException.BadRequest($"invalid extra host: {entry}: host-gateway needs a bridge network, which this daemon does not serve yet");
+            }
+
+            if (!IPAddress.TryParse(address, out _))
+            {
+                throw DockerApiException.BadRequest($"invalid IP address in add-host: \"{address}\"");
+            }
+
+            result.Add((name, address));
+        }
+
+        return result;
+    }
+
+    /// <summary>Dns entries are addresses; DnsSearch and DnsOptions are single words.</summary>
+    public static void CheckDns(HostConfig host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        foreach (var server in host.Dns ?? [])
+        {
+            if (!IPAddress.TryParse(server, out _))
+            {
+                throw DockerApiException.BadRequest($"{server} is not an ip address");
+            }
+        }
+
+        foreach (var word in (host.DnsSearch ?? []).Concat(host.DnsOptions ?? []))
+        {
+            if (word.Length == 0 || word.Length > 255 || word.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)))
+            {
+                throw DockerApiException.BadRequest($"invalid DNS search domain or option \"{word}\"");
+            }
+        }
+    }
+
+    private static bool IsLoopback(string address) => IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
+
+    private static string[] Fields(string line) => line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+
+    private static string? ReadBounded(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            var buffer = new byte[MaxHostFileBytes];
+            var read = file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            return Encoding.UTF8.GetString(buffer, 0, read);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    [GeneratedRegex(@"^[A-Za-z0-9]([A-Za-z0-9._-]{0,252})\z", RegexOptions.CultureInvariant)]
+    private static partial Regex HostName();
+}

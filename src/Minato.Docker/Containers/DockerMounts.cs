@@ -1,0 +1,197 @@
+using System.Text.RegularExpressions;
+using Minato.Docker.Http;
+using Minato.Engine.Oci.Spec;
+
+namespace Minato.Docker.Containers;
+
+/// <summary>A host directory or file the request binds: the door checks it exists (or makes the directory, for Binds).</summary>
+/// <param name="Path">The host path.</param>
+/// <param name="Create">Made as a directory when missing (Binds do, Mounts of type bind refuse instead).</param>
+public sealed record HostSource(string Path, bool Create);
+
+/// <summary>The mounts of a Docker container: kernel filesystems, the per-container files, Binds, Mounts and Tmpfs.</summary>
+public static partial class DockerMounts
+{
+    /// <summary>The one place that meets named and anonymous volumes; the volume service will answer here.</summary>
+    public const string NamedVolumesRefused = "named volumes are not served yet";
+
+    /// <summary>The host paths the request binds, for the door to check before anything is made.</summary>
+    /// <exception cref="DockerApiException">400 for a malformed bind or mount, or a named volume.</exception>
+    public static IReadOnlyList<HostSource> Sources(HostConfig host)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        var sources = new List<HostSource>();
+        foreach (var bind in host.Binds ?? [])
+        {
+            sources.Add(new HostSource(ParseBind(bind).Source!, Create: true));
+        }
+
+        foreach (var mount in host.Mounts ?? [])
+        {
+            if (Mount(mount) is { Type: "bind", Source: { } source })
+            {
+                sources.Add(new HostSource(source, Create: false));
+            }
+        }
+
+        return sources;
+    }
+
+    /// <summary>Every mount in mount order; a request's mount at a standard destination replaces the standard one.</summary>
+    public static IReadOnlyList<SpecMount> Build(DockerContainer container)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        var host = container.HostConfig;
+        var byDestination = new Dictionary<string, SpecMount>(StringComparer.Ordinal);
+        foreach (var mount in StandardMounts.Kernel(host.Privileged))
+        {
+            byDestination[mount.Destination] = mount;
+        }
+
+        byDestination["/dev/shm"] = StandardMounts.Shm(host.ShmSize);
+        var access = host.ReadonlyRootfs ? "ro" : "rw";
+        byDestination["/etc/hostname"] = StandardMounts.Bind("/etc/hostname", container.HostnamePath, "rprivate", access);
+        byDestination["/etc/hosts"] = StandardMounts.Bind("/etc/hosts", container.HostsPath, "rprivate", access);
+        byDestination["/etc/resolv.conf"] = StandardMounts.Bind("/etc/resolv.conf", container.ResolvConfPath, "rprivate", access);
+        foreach (var bind in host.Binds ?? [])
+        {
+            var mount = ParseBind(bind);
+            byDestination[mount.Destination] = mount;
+        }
+
+        foreach (var request in host.Mounts ?? [])
+        {
+            var mount = Mount(request);
+            byDestination[mount.Destination] = mount;
+        }
+
+        foreach (var (target, options) in host.Tmpfs ?? [])
+        {
+            var destination = Destination("Tmpfs", target);
+            byDestination[destination] = StandardMounts.Filesystem(destination, "tmpfs", TmpfsOptions(target, options));
+        }
+
+        return StandardMounts.InMountOrder(byDestination.Values);
+    }
+
+    /// <summary><c>/host:/ctr[:opts]</c> with opts among ro, rw, z, Z, nocopy and the propagation modes.</summary>
+    public static SpecMount ParseBind(string bind)
+    {
+        ArgumentNullException.ThrowIfNull(bind);
+        var parts = bind.Split(':');
+        if (parts.Length is < 2 or > 3 || parts[0].Length == 0 || parts[1].Length == 0)
+        {
+            throw DockerApiException.BadRequest($"invalid volume specification: '{bind}'");
+        }
+
+        if (!parts[0].StartsWith('/'))
+        {
+            throw DockerApiException.BadRequest($"{NamedVolumesRefused}: '{bind}' names volume {parts[0]}");
+        }
+
+        var source = DockerProcess.Checked("Binds", () => SpecValues.ContainerPath("Binds", parts[0]));
+        var destination = Destination("Binds", parts[1]);
+        var access = "rw";
+        var propagation = "rprivate";
+        foreach (var option in parts.Length == 3 ? parts[2].Split(',') : [])
+        {
+            switch (option)
+            {
+                case "ro" or "rw":
+                    access = option;
+                    break;
+                case "z" or "Z" or "nocopy" or "":
+                    break;
+                case "private" or "rprivate" or "shared" or "rshared" or "slave" or "rslave":
+                    propagation = option;
+                    break;
+                default:
+                    throw DockerApiException.BadRequest($"invalid mode: {option}");
+            }
+        }
+
+        return StandardMounts.Bind(destination, source, propagation, access);
+    }
+
+    private static SpecMount Mount(MountRequest mount)
+    {
+        var target = Destination("Mounts.Target", mount.Target ?? string.Empty);
+        switch (mount.Type)
+        {
+            case "bind":
+                if (mount.Source is not { Length: > 0 } source || !source.StartsWith('/'))
+                {
+                    throw DockerApiException.BadRequest($"invalid mount config for type \"bind\": invalid mount path: '{mount.Source}' mount path must be absolute");
+                }
+
+                var clean = DockerProcess.Checked("Mounts.Source", () => SpecValues.ContainerPath("Mounts.Source", source));
+                return StandardMounts.Bind(target, clean, "rprivate", mount.ReadOnly ? "ro" : "rw");
+            case "tmpfs":
+                if (mount.Source is { Length: > 0 })
+                {
+                    throw DockerApiException.BadRequest("invalid mount config for type \"tmpfs\": field Source must not be specified");
+                }
+
+                List<string> options = ["nosuid", "nodev", mount.ReadOnly ? "ro" : "rw"];
+                if (mount.TmpfsOptions is { } tmpfs)
+                {
+                    if (tmpfs.SizeBytes < 0 || tmpfs.Mode is < 0 or > 0xFFF)
+                    {
+                        throw DockerApiException.BadRequest("invalid mount config for type \"tmpfs\": SizeBytes and Mode must be valid");
+                    }
+
+                    if (tmpfs.SizeBytes > 0)
+                    {
+                        options.Add($"size={tmpfs.SizeBytes}");
+                    }
+
+                    if (tmpfs.Mode > 0)
+                    {
+                        options.Add($"mode={Convert.ToString(tmpfs.Mode, 8)}");
+                    }
+                }
+
+                return StandardMounts.Filesystem(target, "tmpfs", options);
+            case "volume":
+                throw DockerApiException.BadRequest($"{NamedVolumesRefused}: mount of volume {mount.Source} at {mount.Target}");
+            default:
+                throw DockerApiException.BadRequest($"invalid mount config: mount type \"{mount.Type}\" is not supported");
+        }
+    }
+
+    /// <summary>A tmpfs's options (<c>rw,noexec,size=64m</c>): each a word, or a word with a plain value.</summary>
+    private static List<string> TmpfsOptions(string target, string options)
+    {
+        List<string> result = ["nosuid", "nodev"];
+        foreach (var option in options.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!TmpfsOption().IsMatch(option))
+            {
+                throw DockerApiException.BadRequest($"invalid tmpfs option \"{option}\" for {target}");
+            }
+
+            result.Add(option);
+        }
+
+        if (!result.Any(o => o is "ro" or "rw"))
+        {
+            result.Add("rw");
+        }
+
+        return result;
+    }
+
+    private static string Destination(string field, string path)
+    {
+        if (!path.StartsWith('/'))
+        {
+            throw DockerApiException.BadRequest($"invalid mount config: {field} '{path}' must be an absolute path");
+        }
+
+        var clean = DockerProcess.Checked(field, () => SpecValues.ContainerPath(field, path));
+        return clean == "/" ? throw DockerApiException.BadRequest($"invalid mount config: {field} must not be '/'") : clean;
+    }
+
+    [GeneratedRegex(@"^[a-z_]+(=[A-Za-z0-9._]+)?\z", RegexOptions.CultureInvariant)]
+    private static partial Regex TmpfsOption();
+}

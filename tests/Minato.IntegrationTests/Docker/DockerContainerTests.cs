@@ -1,0 +1,201 @@
+using System.Text.Json;
+using Minato.Cri.Api.V1;
+using Minato.Testing;
+using Minato.Testing.Network;
+
+namespace Minato.IntegrationTests.Docker;
+
+/// <summary>Docker containers through the real docker CLI: run, ps, logs, exec, lifecycle, inspect and bad input.</summary>
+public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
+{
+    private RegistryFixture _registry = null!;
+    private TestNetwork _network = null!;
+    private MinatoDaemon _daemon = null!;
+    private DockerClient _docker = null!;
+    private string _image = null!;
+
+    public async Task InitializeAsync()
+    {
+        var image = await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox());
+        _registry = await RegistryFixture.StartAsync(RegistryAuth.None);
+        _image = (await _registry.PushAsync(image, "ctr/busybox:1.36")).Reference;
+        _network = TestNetwork.Create();
+        _daemon = await MinatoDaemon.StartWithDockerApiAsync("--cni-config-dir", _network.ConfigDir);
+        _docker = new DockerClient(_daemon);
+        var pull = await _docker.RunAsync("pull", _image);
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _docker.RunAsync("rm", "-f", "web", "sleeper", "files", "renamed", "looper");
+        await _daemon.DisposeAsync();
+        await _network.DisposeAsync();
+        await _registry.DisposeAsync();
+    }
+
+    public void Dispose() => _docker.Dispose();
+
+    [Fact]
+    public async Task Run_RmExitThree_ExitsThreeAndLeavesNoContainer()
+    {
+        var run = await _docker.RunAsync("run", "--rm", "--network", "none", _image, "sh", "-c", "echo out; echo err >&2; exit 3");
+        var ps = await _docker.RunAsync("ps", "-aq");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal("out\n", run.Stdout);
+        Assert.Contains("err", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, ps.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task RunDetached_PsLogsStopStartWaitRm_DockerdBehaviour()
+    {
+        var run = await _docker.RunAsync("run", "-d", "--name", "web", "--network", "none", _image, "sh", "-c", "echo started; trap 'echo bye; exit 7' TERM; while true; do sleep 0.1; done");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var id = run.Stdout.Trim();
+        await WaitForLogAsync("web", "started");
+
+        var ps = await _docker.RunAsync("ps", "--format", "{{.ID}} {{.Names}} {{.Status}}");
+        var stop = await _docker.RunAsync("stop", "web");
+        var stopAgain = await _docker.RunAsync("stop", "web");
+        var inspect = JsonDocument.Parse((await _docker.RunAsync("inspect", "web")).Stdout).RootElement[0];
+        var logs = await _docker.RunAsync("logs", "web");
+        var start = await _docker.RunAsync("start", "web");
+        var wait = _docker.RunAsync("wait", "web");
+        await WaitForLogCountAsync("web", "started", 2);
+        var kill = await _docker.RunAsync("kill", "-s", "TERM", "web");
+        var waited = await wait;
+        var rmRunning = await _docker.RunAsync("run", "-d", "--name", "sleeper", "--network", "none", _image, "sleep", "300");
+        var refused = await _docker.RunAsync("rm", "sleeper");
+        var forced = await _docker.RunAsync("rm", "-f", "sleeper");
+
+        Assert.Contains($"{id[..12]} web Up", ps.Stdout, StringComparison.Ordinal);
+        Assert.True(stop.ExitCode == 0, stop.ToString());
+        Assert.True(stopAgain.ExitCode == 0, stopAgain.ToString());
+        Assert.Equal("exited", inspect.GetProperty("State").GetProperty("Status").GetString());
+        Assert.Equal(7, inspect.GetProperty("State").GetProperty("ExitCode").GetInt32());
+        Assert.Equal("/web", inspect.GetProperty("Name").GetString());
+        Assert.Equal("none", inspect.GetProperty("HostConfig").GetProperty("NetworkMode").GetString());
+        Assert.Equal("started\nbye\n", logs.Stdout);
+        Assert.True(start.ExitCode == 0, start.ToString());
+        Assert.True(kill.ExitCode == 0, kill.ToString());
+        Assert.Equal("7", waited.Stdout.Trim());
+        Assert.True(rmRunning.ExitCode == 0, rmRunning.ToString());
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("cannot remove a running container", refused.Stderr, StringComparison.Ordinal);
+        Assert.True(forced.ExitCode == 0, forced.ToString());
+    }
+
+    [Fact]
+    public async Task Logs_TailAndFollow_SelectAndStream()
+    {
+        var run = await _docker.RunAsync("run", "-d", "--name", "looper", "--network", "none", _image, "sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done; sleep 1; echo late; sleep 300");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        await WaitForLogAsync("looper", "line5");
+
+        var tail = await _docker.RunAsync("logs", "--tail", "2", "looper");
+        var follow = _docker.RunAsync("logs", "-f", "--tail", "1", "looper");
+        await WaitForLogAsync("looper", "late");
+        await _docker.RunAsync("stop", "-t", "1", "looper");
+        var followed = await follow;
+        var timestamps = await _docker.RunAsync("logs", "-t", "--tail", "1", "looper");
+
+        Assert.Equal("line4\nline5\n", tail.Stdout);
+        Assert.Equal("line5\nlate\n", followed.Stdout);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z late\n$", timestamps.Stdout);
+    }
+
+    [Fact]
+    public async Task Exec_ExitCodeAndStdin_AsDocker()
+    {
+        var run = await _docker.RunAsync("run", "-d", "--name", "sleeper", "--network", "none", _image, "sleep", "300");
+        Assert.True(run.ExitCode == 0, run.ToString());
+
+        var exec = await _docker.RunAsync("exec", "sleeper", "sh", "-c", "echo in; exit 4");
+        var stdin = await _docker.RunWithInputAsync("hello from stdin\n", "exec", "-i", "sleeper", "cat");
+        var top = await _docker.RunAsync("top", "sleeper");
+        var pause = await _docker.RunAsync("pause", "sleeper");
+        var paused = await _docker.RunAsync("inspect", "-f", "{{.State.Status}}", "sleeper");
+        var unpause = await _docker.RunAsync("unpause", "sleeper");
+        var rename = await _docker.RunAsync("rename", "sleeper", "renamed");
+        var restart = await _docker.RunAsync("restart", "-t", "1", "renamed");
+        var running = await _docker.RunAsync("inspect", "-f", "{{.State.Running}} {{.Name}}", "renamed");
+
+        Assert.Equal(4, exec.ExitCode);
+        Assert.Equal("in\n", exec.Stdout);
+        Assert.Equal("hello from stdin\n", stdin.Stdout);
+        Assert.Contains("sleep 300", top.Stdout, StringComparison.Ordinal);
+        Assert.True(pause.ExitCode == 0, pause.ToString());
+        Assert.Equal("paused", paused.Stdout.Trim());
+        Assert.True(unpause.ExitCode == 0, unpause.ToString());
+        Assert.True(rename.ExitCode == 0, rename.ToString());
+        Assert.True(restart.ExitCode == 0, restart.ToString());
+        Assert.Equal("true /renamed", running.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Run_EnvWorkdirUserBindTmpfsReadOnly_Applied()
+    {
+        var host = Directory.CreateTempSubdirectory("docker-bind-").FullName;
+        try
+        {
+            File.SetUnixFileMode(host, (UnixFileMode)0b111_101_101);
+            await File.WriteAllTextAsync(Path.Combine(host, "in.txt"), "from host");
+            var run = await _docker.RunAsync("run", "--rm", "--network", "none", "-e", "GREETING=hi", "-w", "/tmp", "-u", "app",
+                "-v", host + ":/x:ro", "--tmpfs", "/scratch:size=1m", "--read-only", "--hostname", "box", _image,
+                "sh", "-c", "echo $GREETING $(pwd) $(id -u):$(id -g) $(cat /x/in.txt) $(hostname); touch /scratch/ok && echo tmpfs-ok; touch /root-file || echo ro-ok; touch /x/f || echo bind-ro-ok");
+
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal("hi /tmp 1000:1000 from host box\ntmpfs-ok\nro-ok\nbind-ro-ok\n", run.Stdout);
+        }
+        finally
+        {
+            Directory.Delete(host, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task BadInput_UnknownImageBadNameConflict_DockerdStatusesAndNothingInCri()
+    {
+        var unknown = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create", DockerClient.Json("{\"Image\":\"nosuch/image:1\"}"));
+        var badName = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create?name=-bad", DockerClient.Json($"{{\"Image\":\"{_image}\",\"Cmd\":[\"true\"]}}"));
+        var first = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create?name=files", DockerClient.Json($"{{\"Image\":\"{_image}\",\"Cmd\":[\"true\"],\"HostConfig\":{{\"NetworkMode\":\"none\"}}}}"));
+        var conflict = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create?name=files", DockerClient.Json($"{{\"Image\":\"{_image}\",\"Cmd\":[\"true\"],\"HostConfig\":{{\"NetworkMode\":\"none\"}}}}"));
+        var named = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create", DockerClient.Json($"{{\"Image\":\"{_image}\",\"HostConfig\":{{\"Binds\":[\"vol:/data\"],\"NetworkMode\":\"none\"}}}}"));
+        var missing = await _docker.SendAsync(HttpMethod.Get, "v1.45/containers/nosuch/json");
+        var ps = await _docker.RunAsync("ps", "-a", "--format", "{{.Names}}");
+        var cri = await _daemon.Runtime.ListContainersAsync(new ListContainersRequest());
+
+        Assert.Empty(cri.Containers);
+        Assert.Equal(404, unknown.Status);
+        Assert.Contains("No such image: nosuch/image:1", unknown.Body, StringComparison.Ordinal);
+        Assert.Equal(400, badName.Status);
+        Assert.Contains("Invalid container name", badName.Body, StringComparison.Ordinal);
+        Assert.Equal(201, first.Status);
+        Assert.Equal(409, conflict.Status);
+        Assert.Contains("is already in use", conflict.Body, StringComparison.Ordinal);
+        Assert.Equal(400, named.Status);
+        Assert.Contains("named volumes are not served yet", named.Body, StringComparison.Ordinal);
+        Assert.Equal(404, missing.Status);
+        Assert.Equal("files", ps.Stdout.Trim());
+    }
+
+    private async Task WaitForLogAsync(string name, string text) => await WaitForLogCountAsync(name, text, 1);
+
+    private async Task WaitForLogCountAsync(string name, string text, int count)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var logs = await _docker.RunAsync("logs", name);
+            if (logs.Stdout.Split('\n').Count(l => l == text) >= count)
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"log of {name} never had {text} {count} times: {logs}");
+            await Task.Delay(100);
+        }
+    }
+}
