@@ -155,11 +155,14 @@ internal static class DaemonHost
             .AddSingleton<IMounts, LinuxMounts>()
             .AddSingleton<ICniPluginExecutor>(new CniProcessExecutor(TimeSpan.FromMinutes(2)))
             .AddSingleton<CniChain>()
-            .AddSingleton(new PodSandboxOptions(
+            .AddSingleton(sp => new PodSandboxOptions(
                 config.State,
                 config.RuntimeHandlers.Select(h => h.Name).ToList(),
                 config.DefaultRuntime,
-                ExecutableSearch.Find("catatonit")))
+                ExecutableSearch.Find("catatonit"))
+            {
+                UserNamespaceHandlers = sp.GetRequiredService<ContainerSpecOptions>().UserNamespaceHandlers,
+            })
             .AddSingleton<PodSandboxes>()
             .AddContainers(config)
             .AddImages(config)
