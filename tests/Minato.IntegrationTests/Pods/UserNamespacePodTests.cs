@@ -145,6 +145,19 @@ public sealed class UserNamespacePodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ImageVolume_InUsernsPod_IsAnOverlayOfIdMappedLayersOwnedByContainerRoot()
+    {
+        var (podId, pod) = await RunPodAsync();
+        var config = Container("image-volume", "sh", "-c",
+            "stat -c '%u:%g' /image/bin/busybox; cat /image/etc/passwd >/dev/null && echo read=ok; touch /image/x 2>/dev/null && echo write=allowed || echo write=refused");
+        config.Mounts.Add(new Mount { ContainerPath = "/image", Image = new ImageSpec { Image = _busybox } });
+
+        var output = await RunToExitAsync(podId, pod, config);
+
+        Assert.Equal(["0:0", "read=ok", "write=refused"], output);
+    }
+
+    [Fact]
     public async Task UsernsPod_SysctlAndNetwork_WorkInsideTheNamespacesItOwns()
     {
         var (podId, pod) = await RunPodAsync(p => p.Linux.Sysctls.Add("net.ipv4.ip_unprivileged_port_start", "80"));
