@@ -123,8 +123,10 @@ public sealed record ContainerConfig
 /// <param name="Pid">The pid namespace mode.</param>
 /// <param name="Ipc">The IPC namespace mode (the pod's).</param>
 /// <param name="TargetId">For <see cref="NamespaceMode.Target"/> pid: the container whose pid namespace is joined.</param>
+/// <param name="User">The user namespace the kubelet asks for (the pod's, which it must equal); null when not sent.</param>
 public sealed record ContainerNamespaces(
     NamespaceMode Network = NamespaceMode.Pod,
     NamespaceMode Pid = NamespaceMode.Container,
     NamespaceMode Ipc = NamespaceMode.Pod,
-    string TargetId = "");
+    string TargetId = "",
+    PodUserNamespace? User = null);

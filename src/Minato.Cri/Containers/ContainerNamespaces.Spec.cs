@@ -4,7 +4,7 @@ using Minato.Engine.Oci.Spec;
 
 namespace Minato.Cri.Containers;
 
-/// <summary>The spec's namespaces: the pod's pinned net, ipc and uts files joined; pid per the request; mount always new.</summary>
+/// <summary>The spec's namespaces: the pod's pinned user, net, ipc and uts files joined; pid per the request; mount always new.</summary>
 public static class SpecNamespaces
 {
     /// <summary>Builds the list; a host namespace is simply absent.</summary>
@@ -18,6 +18,13 @@ public static class SpecNamespaces
         var pins = sandbox.NamespacePaths;
         var pod = sandbox.Config.Namespaces;
         var list = new List<LinuxNamespace> { new("mount") };
+
+        // The pod's user namespace first: the runtime joins it before the others, which it owns.
+        if (pins.GetValueOrDefault("user") is { } user)
+        {
+            list.Insert(0, new("user", user));
+        }
+
         Join(list, "network", pins.GetValueOrDefault("net"), pod.Network == NamespaceMode.Node);
         Join(list, "ipc", pins.GetValueOrDefault("ipc"), pod.Ipc == NamespaceMode.Node);
         if (pins.GetValueOrDefault("uts") is { } uts)

@@ -60,13 +60,17 @@ public sealed record ContainerSpecOptions
     /// <summary>Runtime handlers that make recursive read-only (<c>rro</c>) mounts on this host; none by default.</summary>
     public IReadOnlySet<string> RecursiveReadOnlyHandlers { get; init; } = new HashSet<string>();
 
+    /// <summary>Runtime handlers that run pods in their own user namespace on this host; none by default.</summary>
+    public IReadOnlySet<string> UserNamespaceHandlers { get; init; } = new HashSet<string>();
+
     /// <summary>True for cgroup v2 limits.</summary>
     public bool CgroupV2 => CgroupMode == CgroupMode.Unified;
 
-    /// <summary>The options with <see cref="RecursiveReadOnlyHandlers"/> asked of each handler's binary (<c>features</c>).</summary>
+    /// <summary>The options with <see cref="RecursiveReadOnlyHandlers"/> and <see cref="UserNamespaceHandlers"/> asked of each handler's binary (<c>features</c>).</summary>
     public ContainerSpecOptions WithRuntimeFeatures(IReadOnlyDictionary<string, OciRuntimeFeatures> features) => this with
     {
         RecursiveReadOnlyHandlers = features.Where(f => f.Value.RecursiveReadOnly).Select(f => f.Key).ToHashSet(StringComparer.Ordinal),
+        UserNamespaceHandlers = features.Where(f => f.Value.UserNamespaces).Select(f => f.Key).ToHashSet(StringComparer.Ordinal),
     };
 
     /// <summary>The options with every host fact read from this machine (capabilities, oom score, AppArmor, cgroups).</summary>

@@ -57,6 +57,13 @@ public sealed class PodContainers : IPodContainers
             throw new PreconditionException($"pod sandbox {pod.Id} is not ready");
         }
 
+        // KEP-127: every container of a pod shares the pod's user namespace; the kubelet sends the pod's options again.
+        if (config.Security.Namespaces.User is { } user && !user.SameAs(pod.Config.UserNamespace))
+        {
+            throw new InvalidInputException(
+                $"namespace_options.userns_options of container {config.Metadata.Name} (mode {user.Mode}, {user.Uids.Count} uid and {user.Gids.Count} gid ranges) differ from its pod's (mode {pod.Config.UserNamespace.Mode}, {pod.Config.UserNamespace.Uids.Count} uid and {pod.Config.UserNamespace.Gids.Count} gid ranges)");
+        }
+
         // CRI-O's rule: an image that names a file is a checkpoint archive to restore (no image reference starts with '/').
         if (Path.IsPathRooted(config.Image.Image))
         {
@@ -125,6 +132,9 @@ public sealed class PodContainers : IPodContainers
                 ImageVolumes = volumes,
                 Restore = checkpoint,
                 CdiDevices = ContainerCdiDevices.Requested(config),
+                UserNamespace = pod.NamespacePaths.GetValueOrDefault("user") is { } userNamespace
+                    ? new ContainerUserNamespace(userNamespace, pod.Config.UserNamespace.Mappings)
+                    : null,
             };
             return new PodContainer(entry, await _engine.CreateAsync(description, cancellationToken));
         }

@@ -10,6 +10,9 @@ public sealed record PodSandboxOptions(string StateDirectory, IReadOnlyCollectio
     /// <summary>Size of each pod's /dev/shm tmpfs (the Docker and kubelet default).</summary>
     public const string ShmOptions = "mode=1777,size=65536k";
 
+    /// <summary>The handlers that run pods in their own user namespace on this host; null when not known (every handler is tried).</summary>
+    public IReadOnlySet<string>? UserNamespaceHandlers { get; init; }
+
     /// <summary>How often a failing CNI DEL is tried within one Stop or Remove call.</summary>
     public int NetworkTeardownAttempts { get; init; } = 3;
 

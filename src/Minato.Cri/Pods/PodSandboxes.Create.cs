@@ -13,11 +13,18 @@ public sealed partial class PodSandboxes
     {
         Directory.CreateDirectory(Path.Combine(sandbox.Directory, "ns"), DirectoryMode);
         var pinned = sandbox.NamespacePaths
-            .Where(p => p.Key != "pid")
+            .Where(p => p.Key is not ("pid" or "user"))
             .ToDictionary(p => Kind(p.Key), p => p.Value);
-        if (pinned.Count > 0)
+        var hostname = sandbox.Config.Namespaces.PrivateNetwork ? sandbox.Hostname : null;
+        if (sandbox.NamespacePaths.TryGetValue("user", out var userPath))
         {
-            await namespaces.PinNewAsync(new NamespaceRequest(pinned, sandbox.Config.Namespaces.PrivateNetwork ? sandbox.Hostname : null), cancellationToken);
+            // Made first and with the others inside it, so it owns them: sysctls and CNI then work in the pod's namespaces.
+            var paths = new Dictionary<NamespaceKind, string>(pinned) { [NamespaceKind.User] = userPath };
+            await namespaces.PinNewAsync(new NamespaceRequest(paths, hostname) { UserMappings = sandbox.Config.UserNamespace.Mappings }, cancellationToken);
+        }
+        else if (pinned.Count > 0)
+        {
+            await namespaces.PinNewAsync(new NamespaceRequest(pinned, hostname), cancellationToken);
         }
 
         if (sandbox.NamespacePaths.TryGetValue("pid", out var pidPath))
@@ -112,6 +119,7 @@ public sealed partial class PodSandboxes
         "ipc" => NamespaceKind.Ipc,
         "uts" => NamespaceKind.Uts,
         "pid" => NamespaceKind.Pid,
+        "user" => NamespaceKind.User,
         _ => throw new InvalidOperationException($"unknown namespace kind {name}"),
     };
 }

@@ -35,6 +35,12 @@ public sealed partial class PodSandboxes(
     {
         SandboxValidation.Validate(config);
         var handler = ResolveHandler(config.RuntimeHandler);
+        if (config.UserNamespace.IsPrivate && options.UserNamespaceHandlers is { } able && !able.Contains(handler))
+        {
+            throw new InvalidInputException(
+                $"namespace_options.userns_options mode POD: runtime handler {handler} does not run pods in a user namespace on this host (Status reports runtime_handlers[].features.user_namespaces false)");
+        }
+
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         var key = config.Metadata.Key;
         using var reservation = _names.Reserve(key, id);
@@ -163,6 +169,12 @@ public sealed partial class PodSandboxes(
         if (config.Namespaces.Pid == NamespaceMode.Pod)
         {
             paths["pid"] = Path.Combine(directory, "ns", "pid");
+        }
+
+        // The pod's user namespace owns its net, ipc and uts namespaces; it is pinned beside them.
+        if (config.UserNamespace.IsPrivate)
+        {
+            paths["user"] = Path.Combine(directory, "ns", "user");
         }
 
         // A host-network pod shares the node's UTS namespace: its hostname is the node's (asking for another is refused).

@@ -80,6 +80,6 @@ public sealed record SandboxConfig
     /// <summary>The OCI runtime handler; empty selects the configured default.</summary>
     public string RuntimeHandler { get; init; } = string.Empty;
 
-    /// <summary>Whether the caller set a user namespace for the pod (not supported yet).</summary>
-    public bool UserNamespaceRequested { get; init; }
+    /// <summary>The pod's user namespace: the host's, or its own with the given mappings.</summary>
+    public PodUserNamespace UserNamespace { get; init; } = PodUserNamespace.Node;
 }

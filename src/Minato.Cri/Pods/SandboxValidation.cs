@@ -44,10 +44,7 @@ public static class SandboxValidation
 
         Labels("labels", config.Labels);
         Labels("annotations", config.Annotations);
-        if (config.UserNamespaceRequested)
-        {
-            throw new InvalidInputException("user namespaces (userns_options mode POD) are not supported by this runtime");
-        }
+        config.UserNamespace.Validate("namespace_options.userns_options", config.Namespaces);
     }
 
     /// <summary>A host name as sethostname accepts and resolvers expect: RFC 1123 labels, 64 bytes at most.</summary>

@@ -11,12 +11,15 @@ public sealed record RuntimeHandlerSupport(string Name, bool RecursiveReadOnlyMo
     /// <summary>
     /// Every configured handler, then the default one again under the empty name, as containerd lists them. The one
     /// place that decides each feature: recursive read-only mounts for the handlers whose binary lists <c>rro</c> on a
-    /// kernel with mount_setattr (<paramref name="recursiveReadOnly"/>); user namespaces stay false until Minato makes
-    /// them, and the kubelet then refuses pods that ask for them rather than have them run without.
+    /// kernel with mount_setattr (<paramref name="recursiveReadOnly"/>); user namespaces for the handlers whose binary
+    /// joins a user namespace on a kernel that id-maps every mount the daemon prepares (<paramref name="userNamespaces"/>).
+    /// For any other handler the kubelet refuses pods that ask for the feature rather than have them run without.
     /// </summary>
-    public static IReadOnlyList<RuntimeHandlerSupport> For(IEnumerable<OciRuntimeHandler> handlers, string defaultHandler, IReadOnlySet<string>? recursiveReadOnly = null)
+    public static IReadOnlyList<RuntimeHandlerSupport> For(
+        IEnumerable<OciRuntimeHandler> handlers, string defaultHandler, IReadOnlySet<string>? recursiveReadOnly = null, IReadOnlySet<string>? userNamespaces = null)
     {
-        var listed = handlers.Select(h => new RuntimeHandlerSupport(h.Name, RecursiveReadOnlyMounts: recursiveReadOnly?.Contains(h.Name) == true, UserNamespaces: false)).ToList();
+        var listed = handlers.Select(h => new RuntimeHandlerSupport(
+            h.Name, RecursiveReadOnlyMounts: recursiveReadOnly?.Contains(h.Name) == true, UserNamespaces: userNamespaces?.Contains(h.Name) == true)).ToList();
         if (listed.FirstOrDefault(h => h.Name == defaultHandler) is { } byDefault)
         {
             listed.Add(byDefault with { Name = "" });

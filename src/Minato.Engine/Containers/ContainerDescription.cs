@@ -37,6 +37,22 @@ public sealed record ContainerDescription(
 
     /// <summary>Fully qualified CDI device names (<c>vendor.com/class=name</c>) whose edits are made to the built spec.</summary>
     public IReadOnlyList<string> CdiDevices { get; init; } = [];
+
+    /// <summary>The pinned user namespace the container joins (its spec's <c>user</c> namespace path), or null for the
+    /// host's. With one, the rootfs layers, image volumes and every bind mount are id-mapped through it.</summary>
+    public ContainerUserNamespace? UserNamespace { get; init; }
+}
+
+/// <summary>A pinned user namespace a container joins and its mappings.</summary>
+/// <param name="Path">The pin (an nsfs file) of the namespace.</param>
+/// <param name="Mappings">Its uid and gid mappings, as written when it was made.</param>
+public sealed record ContainerUserNamespace(string Path, Linux.Namespaces.UserNamespaceMappings Mappings)
+{
+    /// <summary>What mounts are id-mapped through: the namespace and the host ids of its root.</summary>
+    public Linux.MountIdMap IdMap => new(
+        Path,
+        Linux.Namespaces.UserNamespaceMappings.HostIdOf(Mappings.Uids, 0),
+        Linux.Namespaces.UserNamespaceMappings.HostIdOf(Mappings.Gids, 0));
 }
 
 /// <summary>A container's mounted rootfs and its image's runtime config, for the spec builder.</summary>

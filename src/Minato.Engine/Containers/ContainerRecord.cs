@@ -89,6 +89,9 @@ public sealed record ContainerRecord
         init => _checkpointImages = value ?? string.Empty;
     }
 
+    /// <summary>The pinned user namespace it joins, or null for the host's (recovery remounts its image volumes id-mapped).</summary>
+    public ContainerUserNamespace? UserNamespace { get; init; }
+
     /// <summary>Its stdio is a terminal.</summary>
     public bool Tty { get; init; }
 
@@ -100,6 +103,10 @@ public sealed record ContainerRecord
 
     [JsonIgnore]
     public string RootfsPath => Path.Combine(BundleDirectory, "rootfs");
+
+    /// <summary>Where the id-mapped clones of its bind mount sources are attached, one entry each, when it has a user namespace.</summary>
+    [JsonIgnore]
+    public string IdMappedDirectory => Path.Combine(BundleDirectory, "idmap");
 
     /// <summary>The unpacked checkpoint archive a restore-pending container holds beside its writable layer (on the
     /// persistent root, like the staging directory it is moved from).</summary>

@@ -23,7 +23,7 @@ public sealed partial class ContainerService
         for (var i = 0; i < record.ImageMounts.Count; i++)
         {
             var mount = record.ImageMounts[i];
-            mounts.MountReadOnlyOverlay(mount.MountPoint, LowerDirectories(volumes[i].Image));
+            mounts.MountReadOnlyOverlay(mount.MountPoint, LowerDirectories(volumes[i].Image), record.UserNamespace?.IdMap);
             sources.Add(ResolveSubPath(mount));
         }
 
@@ -62,7 +62,7 @@ public sealed partial class ContainerService
             try
             {
                 var image = images.Find(mount.ImageId) ?? throw new NotFoundException($"image {mount.ImageId} not found");
-                mounts.MountReadOnlyOverlay(mount.MountPoint, LowerDirectories(image));
+                mounts.MountReadOnlyOverlay(mount.MountPoint, LowerDirectories(image), record.UserNamespace?.IdMap);
                 ContainerLog.ImageVolumeRemounted(logger, record.Id, mount.ImageId, mount.MountPoint);
             }
             catch (Exception e) when (e is IOException or NotFoundException or ArgumentException or UnauthorizedAccessException)

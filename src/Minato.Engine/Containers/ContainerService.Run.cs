@@ -196,6 +196,7 @@ public sealed partial class ContainerService
         }
 
         UnmountImageVolumes(record);
+        UnmountIdMappedBinds(record);
         mounts.Unmount(record.RootfsPath);
         DeleteDirectory(record.BundleDirectory);
         DeleteDirectory(record.LayerDirectory);

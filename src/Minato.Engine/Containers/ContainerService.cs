@@ -107,6 +107,7 @@ public sealed partial class ContainerService(
             Stdin = description.Stdin,
             StdinOnce = description.StdinOnce,
             ImageMounts = PlanImageMounts(bundle, description.ImageVolumes),
+            UserNamespace = description.UserNamespace,
         };
     }
 
@@ -114,13 +115,19 @@ public sealed partial class ContainerService(
         ContainerRecord record, ContainerDescription description, IOciRuntime runtime, CdiInjection devices, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(record.BundleDirectory);
+        if (record.UserNamespace is not null)
+        {
+            CheckReachable(record.BundleDirectory);
+        }
+
         if (description.Restore is { } checkpoint)
         {
             record = await TakeOverCheckpointAsync(record, checkpoint, cancellationToken);
         }
 
         var image = description.Image;
-        mounts.MountOverlay(record.RootfsPath, LowerDirectories(image), Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"));
+        var idMap = record.UserNamespace?.IdMap;
+        mounts.MountOverlay(record.RootfsPath, LowerDirectories(image), Path.Combine(record.LayerDirectory, "upper"), Path.Combine(record.LayerDirectory, "work"), idMap);
         if (description.Restore is { } restored)
         {
             RemoveDeletedFiles(record, restored);
@@ -134,8 +141,14 @@ public sealed partial class ContainerService(
             spec = spec with { Spec = devices.Apply(spec.Spec) };
             ContainerLog.CdiDevices(logger, record.Id, string.Join(", ", devices.Devices));
         }
+
+        if (record.UserNamespace is { } userNamespace)
+        {
+            spec = spec with { Spec = JoinUserNamespace(record, spec.Spec, userNamespace, volumeSources) };
+        }
+
         await File.WriteAllBytesAsync(Path.Combine(record.BundleDirectory, "config.json"), JsonSerializer.SerializeToUtf8Bytes(spec.Spec, RuntimeSpecJsonContext.Default.RuntimeSpec), cancellationToken);
-        RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories);
+        RootfsDirectories.Create(record.RootfsPath, spec.RootfsDirectories, idMap is { RootUid: { } uid, RootGid: { } gid } ? (uid, gid) : null);
         Directory.CreateDirectory(Path.GetDirectoryName(record.LogPath)!);
         record = store.Update(record with { StopSignal = spec.StopSignal });
         if (record.CheckpointImages.Length > 0)

@@ -29,15 +29,18 @@ public sealed class LinuxMounts : IMounts
     public void Unmount(string target) => Detach(target);
 
     /// <summary>umount2 with MNT_DETACH, never following a symlink; "not mounted" and "missing" count as done.</summary>
-    internal static void Detach(string target)
+    internal static void Detach(string target) => DetachOne(target);
+
+    /// <summary>Detaches the top mount at <paramref name="target"/>: true when one was detached, false when nothing is
+    /// mounted there (or it is missing).</summary>
+    internal static bool DetachOne(string target)
     {
-        if (Umount2(target, MntDetach | UmountNoFollow) != 0)
+        if (Umount2(target, MntDetach | UmountNoFollow) == 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            if (errno is not (EInval or LinuxConstants.ENoEnt))
-            {
-                throw new SyscallException("umount2", target, errno);
-            }
+            return true;
         }
+
+        var errno = Marshal.GetLastPInvokeError();
+        return errno is EInval or LinuxConstants.ENoEnt ? false : throw new SyscallException("umount2", target, errno);
     }
 }

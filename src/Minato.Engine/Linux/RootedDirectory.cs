@@ -64,7 +64,9 @@ public sealed unsafe partial class RootedDirectory : IDisposable
     /// Walks down one component at a time from the directory above, so a deep path costs linear, not quadratic, work;
     /// only a component that is a symlink is resolved again from the root, to keep the in-root semantics.
     /// </remarks>
-    public void CreateDirectoryAll(string path)
+    /// <param name="path">The clean relative path.</param>
+    /// <param name="owner">When set, the owner of each directory this call creates (existing ones keep theirs).</param>
+    public void CreateDirectoryAll(string path, (uint Uid, uint Gid)? owner = null)
     {
         CheckPath(path, allowRoot: true);
         var prefix = "";
@@ -73,9 +75,16 @@ public sealed unsafe partial class RootedDirectory : IDisposable
         {
             foreach (var component in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
             {
-                if (Libc.Mkdirat(current, component, 0x1ED) < 0 && SyscallException.FromLastError("mkdirat", path) is { Errno: not EExist } error)
+                if (Libc.Mkdirat(current, component, 0x1ED) < 0)
                 {
-                    throw error;
+                    if (SyscallException.FromLastError("mkdirat", path) is { Errno: not EExist } error)
+                    {
+                        throw error;
+                    }
+                }
+                else if (owner is { } ids)
+                {
+                    SyscallException.ThrowIfFailed(Libc.Fchownat(current, component, ids.Uid, ids.Gid, AtSymlinkNoFollow), "fchownat", path);
                 }
 
                 prefix = prefix.Length == 0 ? component : $"{prefix}/{component}";

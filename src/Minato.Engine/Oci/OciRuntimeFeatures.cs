@@ -6,10 +6,14 @@ namespace Minato.Engine.Oci;
 /// <summary>What an OCI runtime binary says it supports (<c>&lt;runtime&gt; features</c>, runtime-spec features.md),
 /// reduced to what Minato asks of it.</summary>
 /// <param name="MountOptions">The mount options the runtime understands; empty when it has no <c>features</c> command.</param>
-public sealed record OciRuntimeFeatures(IReadOnlySet<string> MountOptions)
+/// <param name="Namespaces">The namespace types it can create or join (<c>linux.namespaces</c>); null when not said.</param>
+public sealed record OciRuntimeFeatures(IReadOnlySet<string> MountOptions, IReadOnlySet<string>? Namespaces = null)
 {
     /// <summary>Linux 5.12 added mount_setattr(2), which <c>rro</c> needs.</summary>
     private static readonly Version MountSetattrKernel = new(5, 12);
+
+    /// <summary>Linux 6.3 id-maps tmpfs (the pod's /dev/shm and a tmpfs state root), after overlayfs layers (5.19).</summary>
+    private static readonly Version IdMappedTmpfsKernel = new(6, 3);
 
     private const int MaxOutputChars = 1 << 20;
 
@@ -19,6 +23,12 @@ public sealed record OciRuntimeFeatures(IReadOnlySet<string> MountOptions)
     /// <summary>True when the runtime makes a mount and everything under it read-only (<c>rro</c>) and this kernel
     /// lets it (mount_setattr with AT_RECURSIVE).</summary>
     public bool RecursiveReadOnly => MountOptions.Contains("rro") && KernelVersion() >= MountSetattrKernel;
+
+    /// <summary>True when pods can run in their own user namespace with this runtime: it joins a <c>user</c> namespace by
+    /// path, the kernel id-maps every mount the daemon prepares for it (the runtime itself need not: runc 1.1 cannot),
+    /// and util-linux's <c>unshare</c> is there to make the namespace.</summary>
+    public bool UserNamespaces => Namespaces?.Contains("user") == true && KernelVersion() >= IdMappedTmpfsKernel &&
+        ExecutableSearch.Find("unshare") is not null;
 
     /// <summary>Runs <c>features</c> on the handler's binary through <see cref="OciRuntimeCli"/>; <see cref="None"/> when it
     /// is missing, fails, takes longer than <paramref name="timeout"/> or prints something else (crun before 1.10 has
@@ -57,16 +67,20 @@ public sealed record OciRuntimeFeatures(IReadOnlySet<string> MountOptions)
                 return None;
             }
 
-            return new OciRuntimeFeatures(options.EnumerateArray()
-                .Where(o => o.ValueKind == JsonValueKind.String)
-                .Select(o => o.GetString()!)
-                .ToHashSet(StringComparer.Ordinal));
+            var namespaces = document.RootElement.TryGetProperty("linux", out var linux) && linux.ValueKind == JsonValueKind.Object &&
+                linux.TryGetProperty("namespaces", out var list) && list.ValueKind == JsonValueKind.Array
+                ? Strings(list)
+                : null;
+            return new OciRuntimeFeatures(Strings(options), namespaces);
         }
         catch (JsonException)
         {
             return None;
         }
     }
+
+    private static HashSet<string> Strings(JsonElement array) =>
+        array.EnumerateArray().Where(o => o.ValueKind == JsonValueKind.String).Select(o => o.GetString()!).ToHashSet(StringComparer.Ordinal);
 
     /// <summary>The running kernel's major.minor, from <c>/proc/sys/kernel/osrelease</c>.</summary>
     private static Version KernelVersion()

@@ -169,11 +169,14 @@ internal static class DaemonHost
             .AddSingleton<IMounts, LinuxMounts>()
             .AddSingleton<ICniPluginExecutor>(new CniProcessExecutor(TimeSpan.FromMinutes(2)))
             .AddSingleton<CniChain>()
-            .AddSingleton(new PodSandboxOptions(
+            .AddSingleton(sp => new PodSandboxOptions(
                 config.State,
                 config.RuntimeHandlers.Select(h => h.Name).ToList(),
                 config.DefaultRuntime,
-                ExecutableSearch.Find("catatonit")))
+                ExecutableSearch.Find("catatonit"))
+            {
+                UserNamespaceHandlers = sp.GetRequiredService<ContainerSpecOptions>().UserNamespaceHandlers,
+            })
             .AddSingleton<PodSandboxes>()
             .AddSingleton(sp => Engine.Volumes.VolumeService.Load(store, Path.Combine(config.Root, "volumes"), sp.GetRequiredService<TimeProvider>()))
             .AddContainers(config)

@@ -15,7 +15,10 @@ public sealed class FakeOverlayMounts : IOverlayMounts
     /// <summary>Called with each new target once it exists, to put there what the image's layers would show.</summary>
     public Action<string>? OnMount { get; set; }
 
-    public void MountOverlay(string target, IReadOnlyList<string> lowerDirectories, string upperDirectory, string workDirectory)
+    /// <summary>The id maps overlays and binds were mounted with, by target.</summary>
+    public ConcurrentDictionary<string, string> IdMapped { get; } = new();
+
+    public void MountOverlay(string target, IReadOnlyList<string> lowerDirectories, string upperDirectory, string workDirectory, MountIdMap? idMap = null)
     {
         if (FailNext is { } failure)
         {
@@ -27,12 +30,17 @@ public sealed class FakeOverlayMounts : IOverlayMounts
         Directory.CreateDirectory(workDirectory);
         Directory.CreateDirectory(target);
         Mounted[target] = lowerDirectories;
+        if (idMap is not null)
+        {
+            IdMapped[target] = idMap.UserNamespace;
+        }
+
         OnMount?.Invoke(target);
     }
 
     /// <summary>Read-only overlays: the lower directories' files are copied into the target (bottom layer first, symlinks
     /// kept as symlinks) so code that reads the merged view sees what the kernel would show; unmounting empties it.</summary>
-    public void MountReadOnlyOverlay(string target, IReadOnlyList<string> lowerDirectories)
+    public void MountReadOnlyOverlay(string target, IReadOnlyList<string> lowerDirectories, MountIdMap? idMap = null)
     {
         if (FailNext is { } failure)
         {
@@ -48,6 +56,28 @@ public sealed class FakeOverlayMounts : IOverlayMounts
 
         Mounted[target] = lowerDirectories;
         ReadOnly[target] = true;
+        if (idMap is not null)
+        {
+            IdMapped[target] = idMap.UserNamespace;
+        }
+    }
+
+    /// <summary>Id-mapped binds: the target is created like the source and recorded with the source.</summary>
+    public ConcurrentDictionary<string, string> Binds { get; } = new();
+
+    public void BindIdMapped(string source, string target, string userNamespace)
+    {
+        if (Directory.Exists(source))
+        {
+            Directory.CreateDirectory(target);
+        }
+        else
+        {
+            File.WriteAllText(target, string.Empty);
+        }
+
+        Binds[target] = source;
+        IdMapped[target] = userNamespace;
     }
 
     /// <summary>Targets mounted with <see cref="MountReadOnlyOverlay"/>.</summary>
@@ -56,6 +86,8 @@ public sealed class FakeOverlayMounts : IOverlayMounts
     public void Unmount(string target)
     {
         Mounted.TryRemove(target, out _);
+        Binds.TryRemove(target, out _);
+        IdMapped.TryRemove(target, out _);
         if (ReadOnly.TryRemove(target, out _) && Directory.Exists(target))
         {
             foreach (var entry in new DirectoryInfo(target).EnumerateFileSystemInfos())

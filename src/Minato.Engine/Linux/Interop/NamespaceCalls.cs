@@ -11,6 +11,7 @@ internal static unsafe partial class NamespaceCalls
     public const int CloneNewNs = 0x00020000;
     public const int CloneNewUts = 0x04000000;
     public const int CloneNewIpc = 0x08000000;
+    public const int CloneNewUser = 0x10000000;
     public const int CloneNewPid = 0x20000000;
     public const int CloneNewNet = 0x40000000;
 

@@ -3,7 +3,29 @@ namespace Minato.Engine.Linux.Namespaces;
 /// <summary>What a new set of pod namespaces should look like.</summary>
 /// <param name="Paths">Where each new namespace is pinned (an nsfs bind mount on a file).</param>
 /// <param name="Hostname">Set inside the new UTS namespace, when one is created.</param>
-public sealed record NamespaceRequest(IReadOnlyDictionary<NamespaceKind, string> Paths, string? Hostname);
+public sealed record NamespaceRequest(IReadOnlyDictionary<NamespaceKind, string> Paths, string? Hostname)
+{
+    /// <summary>The id mappings of a new user namespace (required when <see cref="Paths"/> has
+    /// <see cref="NamespaceKind.User"/>); the other new namespaces are then owned by it.</summary>
+    public UserNamespaceMappings? UserMappings { get; init; }
+}
+
+/// <summary>The uid and gid mappings of a user namespace, as lines of <c>/proc/PID/uid_map</c> and <c>gid_map</c>.</summary>
+/// <param name="Uids">uid ranges: container id, host id, length.</param>
+/// <param name="Gids">gid ranges: container id, host id, length.</param>
+public sealed record UserNamespaceMappings(IReadOnlyList<Oci.Spec.LinuxIdMapping> Uids, IReadOnlyList<Oci.Spec.LinuxIdMapping> Gids)
+{
+    /// <summary>The kernel's limit of lines in one <c>uid_map</c> or <c>gid_map</c> (Linux 4.15+).</summary>
+    public const int MaxRanges = 340;
+
+    /// <summary>The host id that <paramref name="id"/> inside maps to, or null when it is not mapped.</summary>
+    public static uint? HostIdOf(IReadOnlyList<Oci.Spec.LinuxIdMapping> ranges, uint id) =>
+        ranges.FirstOrDefault(r => id >= r.ContainerId && id - r.ContainerId < r.Size) is { } range ? range.HostId + (id - range.ContainerId) : null;
+
+    /// <summary>The text written to <c>uid_map</c> or <c>gid_map</c>: one line per range.</summary>
+    public static string MapFile(IReadOnlyList<Oci.Spec.LinuxIdMapping> ranges) =>
+        string.Concat(ranges.Select(r => FormattableString.Invariant($"{r.ContainerId} {r.HostId} {r.Size}\n")));
+}
 
 /// <summary>The operating-system boundary for namespaces: creating, pinning, joining and releasing them.</summary>
 /// <remarks>
@@ -14,7 +36,8 @@ public interface INamespaces
 {
     /// <summary>
     /// Creates new net/ipc/uts namespaces as requested (not pid), sets the hostname, brings loopback up, and pins
-    /// each one at its path. Either all are pinned or none is left behind.
+    /// each one at its path. With a user namespace requested, it is made first with the given mappings and the others
+    /// inside it. Either all are pinned or none is left behind.
     /// </summary>
     Task PinNewAsync(NamespaceRequest request, CancellationToken cancellationToken);
 

@@ -10,7 +10,7 @@ namespace Minato.Engine.Linux.Namespaces;
 /// Chosen over running util-linux <c>unshare</c> per pod: no fork/exec on the pod start path, and the same
 /// thread that creates the network namespace brings loopback up without another process.
 /// </remarks>
-public sealed class LinuxNamespaces : INamespaces
+public sealed partial class LinuxNamespaces : INamespaces
 {
     private const long NsfsMagic = 0x6e736673;
     private const int ORdOnlyCloExec = 0x80000;
@@ -20,6 +20,11 @@ public sealed class LinuxNamespaces : INamespaces
         if (request.Paths.ContainsKey(NamespaceKind.Pid))
         {
             throw new ArgumentException("pid namespaces need an init process: use StartPidInitAsync", nameof(request));
+        }
+
+        if (request.Paths.ContainsKey(NamespaceKind.User))
+        {
+            return PinInNewUserNamespaceAsync(request, cancellationToken);
         }
 
         return DedicatedThread.RunAsync("minato-ns-pin", () =>

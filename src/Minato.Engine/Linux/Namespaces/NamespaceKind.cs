@@ -14,6 +14,9 @@ public enum NamespaceKind
 
     /// <summary>Process ids; needs a live init process to be joined.</summary>
     Pid,
+
+    /// <summary>User and group ids and capabilities; the pod's other new namespaces are made inside it, so it owns them.</summary>
+    User,
 }
 
 /// <summary>Names and clone flags of <see cref="NamespaceKind"/> values.</summary>
@@ -26,6 +29,7 @@ public static class NamespaceKinds
         NamespaceKind.Ipc => "ipc",
         NamespaceKind.Uts => "uts",
         NamespaceKind.Pid => "pid",
+        NamespaceKind.User => "user",
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -35,6 +39,7 @@ public static class NamespaceKinds
         NamespaceKind.Ipc => Interop.NamespaceCalls.CloneNewIpc,
         NamespaceKind.Uts => Interop.NamespaceCalls.CloneNewUts,
         NamespaceKind.Pid => Interop.NamespaceCalls.CloneNewPid,
+        NamespaceKind.User => Interop.NamespaceCalls.CloneNewUser,
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

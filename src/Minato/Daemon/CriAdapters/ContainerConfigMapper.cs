@@ -77,7 +77,8 @@ internal static class ContainerConfigMapper
         Seccomp = s.Seccomp is { } seccomp ? ToCore(seccomp) : Cri.Containers.LegacyProfilePaths.Seccomp(s.SeccompProfilePath),
         AppArmor = s.Apparmor is { } apparmor ? ToCore(apparmor) : Cri.Containers.LegacyProfilePaths.AppArmor(s.ApparmorProfile),
 #pragma warning restore CS0612
-        Namespaces = s.NamespaceOptions is { } ns ? new(NamespaceMapper.ToCore(ns.Network), NamespaceMapper.ToCore(ns.Pid), NamespaceMapper.ToCore(ns.Ipc), ns.TargetId) : new(),
+        Namespaces = s.NamespaceOptions is { } ns ? new(NamespaceMapper.ToCore(ns.Network), NamespaceMapper.ToCore(ns.Pid), NamespaceMapper.ToCore(ns.Ipc), ns.TargetId,
+            ns.UsernsOptions is null ? null : NamespaceMapper.ToCore(ns.UsernsOptions)) : new(),
     };
 
     /// <summary>The proto's enum name (<c>SIGRTMINPLUS1</c> spelled <c>SIGRTMIN+1</c>); empty for RUNTIME_DEFAULT.</summary>
@@ -95,10 +96,11 @@ internal static class ContainerConfigMapper
 
     private static Cri.Containers.ContainerMount ToCore(Mount m)
     {
-        // Id-mapped mounts need support this runtime does not have yet: refuse, never ignore.
+        // Per-mount mappings are not taken: in a pod with its own user namespace every bind mount is id-mapped through
+        // the pod's mappings already, and other mappings for one mount are refused rather than ignored.
         if (m.UidMappings.Count > 0 || m.GidMappings.Count > 0)
         {
-            throw new InvalidInputException($"mount {m.ContainerPath}: id-mapped mounts are not supported");
+            throw new InvalidInputException($"mount {m.ContainerPath}: per-mount uidMappings/gidMappings are not supported (a pod with userns_options mode POD has every bind mount id-mapped through the pod's mappings)");
         }
 
         // Image volumes (CRI 1.31+, KEP-4639): the image names the source; a host path as well would be ambiguous.

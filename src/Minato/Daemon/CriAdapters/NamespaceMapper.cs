@@ -23,4 +23,21 @@ internal static class NamespaceMapper
         Cri.Pods.NamespaceMode.Node => NamespaceMode.Node,
         _ => NamespaceMode.Target,
     };
+
+    /// <summary>userns_options; absent means the host's user namespace (what kubelets before 1.25 mean by sending none).</summary>
+    public static Cri.Pods.PodUserNamespace ToCore(UserNamespace? options) => options is null
+        ? Cri.Pods.PodUserNamespace.Node
+        : new(ToCore(options.Mode), options.Uids.Select(ToCore).ToList(), options.Gids.Select(ToCore).ToList());
+
+    public static UserNamespace ToProto(Cri.Pods.PodUserNamespace options)
+    {
+        var proto = new UserNamespace { Mode = ToProto(options.Mode) };
+        proto.Uids.AddRange(options.Uids.Select(ToProto));
+        proto.Gids.AddRange(options.Gids.Select(ToProto));
+        return proto;
+    }
+
+    private static Engine.Oci.Spec.LinuxIdMapping ToCore(IDMapping m) => new(m.ContainerId, m.HostId, m.Length);
+
+    private static IDMapping ToProto(Engine.Oci.Spec.LinuxIdMapping m) => new() { ContainerId = m.ContainerId, HostId = m.HostId, Length = m.Size };
 }

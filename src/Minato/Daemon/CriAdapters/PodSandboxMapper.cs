@@ -34,7 +34,7 @@ internal static class PodSandboxMapper
             Sysctls = linux is null ? new Dictionary<string, string>() : new Dictionary<string, string>(linux.Sysctls),
             Privileged = security?.Privileged ?? false,
             RuntimeHandler = runtimeHandler,
-            UserNamespaceRequested = options?.UsernsOptions?.Mode == NamespaceMode.Pod,
+            UserNamespace = NamespaceMapper.ToCore(options?.UsernsOptions),
         };
     }
 
@@ -56,6 +56,7 @@ internal static class PodSandboxMapper
                         Network = NamespaceMapper.ToProto(sandbox.Config.Namespaces.Network),
                         Pid = NamespaceMapper.ToProto(sandbox.Config.Namespaces.Pid),
                         Ipc = NamespaceMapper.ToProto(sandbox.Config.Namespaces.Ipc),
+                        UsernsOptions = NamespaceMapper.ToProto(sandbox.Config.UserNamespace),
                     },
                 },
             },

@@ -13,9 +13,10 @@ internal sealed partial class RuntimeServiceAdapter
         var probe = cni.Probe();
         var response = new StatusResponse { Status = new RuntimeStatus() };
         response.Status.Conditions.AddRange(readiness.Evaluate(probe).Select(RuntimeMapper.ToProto));
-        response.RuntimeHandlers.AddRange(RuntimeHandlerSupport.For(config.RuntimeHandlers, config.DefaultRuntime, specOptions.RecursiveReadOnlyHandlers).Select(RuntimeMapper.ToProto));
+        response.RuntimeHandlers.AddRange(RuntimeHandlerSupport.For(config.RuntimeHandlers, config.DefaultRuntime, specOptions.RecursiveReadOnlyHandlers, specOptions.UserNamespaceHandlers).Select(RuntimeMapper.ToProto));
 
-        // Supplemental groups policy (Merge and Strict) is applied at CreateContainer; user namespaces are not made yet.
+        // Supplemental groups policy (Merge and Strict) is applied at CreateContainer; a pod in a user namespace needs its
+        // own network namespace here (host-network ones are refused).
         response.Features = new RuntimeFeatures { SupplementalGroupsPolicy = true, UserNamespacesHostNetwork = false };
 
         // CRI: verbose adds an info map of JSON values; crictl info prints it.

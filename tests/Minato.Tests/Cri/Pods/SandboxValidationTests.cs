@@ -43,7 +43,7 @@ public sealed class SandboxValidationTests
         { Valid with { Namespaces = new SandboxNamespaces(NamespaceMode.Pod, NamespaceMode.Pod, NamespaceMode.Container) }, "namespace_options.ipc" },
         { Valid with { Sysctls = new Dictionary<string, string> { ["kernel.core_pattern"] = "x" } }, "not namespaced" },
         { Valid with { Labels = new Dictionary<string, string> { [string.Empty] = "x" } }, "labels" },
-        { Valid with { UserNamespaceRequested = true }, "user namespaces" },
+        { Valid with { UserNamespace = new(NamespaceMode.Target, [], []) }, "namespace_options.userns_options.mode TARGET" },
     };
 
     [Theory]
