@@ -18,6 +18,11 @@ PACKAGES=(
   docker-compose python3-docker
 )
 
+# Installed without starting their services: Debian's dockerd, which `minato migrate images --from-docker` is tested
+# against (the test starts its own, on its own data root and socket, without touching iptables). A dockerd started by
+# the package would take /var/run/docker.sock and set the host's FORWARD policy to DROP.
+NO_START_PACKAGES=(docker.io)
+
 # Real kubectl release builds for the streaming interop tests (tests/Minato.IntegrationTests/Streaming/Kubectl*.cs
 # find them here by file name). Debian 12 packages only kubectl 1.20 (kubernetes-client). AWS CDK's
 # lambda-layer-kubectl npm packages carry the upstream linux/amd64 release binaries; each is checked against
@@ -47,6 +52,25 @@ install_packages() {
     say "installing Debian packages: ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+  missing=()
+  for p in "${NO_START_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing Debian packages without starting their services: ${missing[*]}"
+    apt-get update -qq
+    # policy-rc.d answering 101 tells the packages' maintainer scripts not to start anything.
+    # A policy the machine already has is left as it is.
+    local ours=no status=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+      ours=yes
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || status=$?
+    [ "$ours" = no ] || rm -f /usr/sbin/policy-rc.d
+    [ "$status" = 0 ] || exit "$status"
   fi
 }
 
@@ -133,6 +157,18 @@ JSON
   fi
 }
 
+enable_docker_api() {
+  # The Docker Engine API on its own socket, so docker, compose and Docker SDKs reach the same engine. The socket is
+  # root-equivalent: mode 0660, root's group unless [docker_api] group says otherwise.
+  local config=/etc/minato/minato.toml
+  if ! grep -q '^listen = "unix:///run/minato/docker.sock"' "$config" \
+    && grep -q '^# listen = "unix:///run/minato/docker.sock"' "$config"; then
+    say "enabling the Docker Engine API on /run/minato/docker.sock ([docker_api] in $config)"
+    sed -i 's|^# listen = "unix:///run/minato/docker.sock"|listen = "unix:///run/minato/docker.sock"|' "$config"
+    minato config check "$config"
+  fi
+}
+
 start_daemon() {
   if [ -d /run/systemd/system ]; then
     say "starting minato.service"
@@ -181,6 +217,28 @@ run_demo() {
   minato logs "$(minato ps -a -q | head -n 1)"
 }
 
+docker_demo() {
+  # The same engine through the Docker Engine API: what CI jobs and scripts that ran `docker run` keep doing.
+  export DOCKER_HOST=unix:///run/minato/docker.sock
+  say "the same image through the Docker API: docker run --rm localhost/busybox:demo (DOCKER_HOST=$DOCKER_HOST)"
+  if command -v docker >/dev/null; then
+    docker run --rm localhost/busybox:demo sh -c 'echo "hello from docker run in $(hostname)"'
+    docker images
+  else
+    # No docker CLI on this machine (Debian 12 packages it only with dockerd): Docker's Python SDK, which the tests use too.
+    python3 - <<'PY'
+import docker
+client = docker.from_env()
+print(client.containers.run("localhost/busybox:demo", ["sh", "-c", 'echo "hello from docker run in $(hostname)"'], remove=True).decode(), end="")
+for image in client.images.list():
+    print(image.short_id, " ".join(image.tags))
+PY
+  fi
+  echo
+  echo "Point docker, compose and Docker SDKs at Minato with:"
+  echo "  export DOCKER_HOST=unix:///run/minato/docker.sock"
+}
+
 require_root
 install_packages
 if [ "${1:-}" = "--deps" ]; then
@@ -190,6 +248,8 @@ fi
 require_dotnet
 install_minato
 write_configs
+enable_docker_api
 start_daemon
 load_demo_image
 run_demo
+docker_demo

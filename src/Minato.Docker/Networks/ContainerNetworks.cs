@@ -154,7 +154,8 @@ public sealed class ContainerNetworks(BridgeNetworks bridges)
         plan.Add((first, EndpointFor(request, first) ?? new EndpointRequest([])));
         foreach (var (name, endpoint) in request.Endpoints.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
-            var network = Network(name);
+            // The docker CLI names the default network "default" in EndpointsConfig too.
+            var network = Network(NormalMode(name));
             if (plan.All(p => p.Network.Id != network.Id))
             {
                 plan.Add((network, endpoint));
@@ -182,5 +183,5 @@ public sealed class ContainerNetworks(BridgeNetworks bridges)
         : bridges.Find(nameOrId) ?? throw DockerApiException.NotFound($"network {nameOrId} not found");
 
     private static EndpointRequest? EndpointFor(ContainerNetworkRequest request, BridgeNetwork network) =>
-        request.Endpoints.FirstOrDefault(e => e.Key == network.Name || e.Key == network.Id).Value;
+        request.Endpoints.FirstOrDefault(e => NormalMode(e.Key) == network.Name || e.Key == network.Id).Value;
 }

@@ -52,6 +52,9 @@ public static class ConfigJson
             json.WriteStartObject("docker_api");
             json.WriteString("listen", config.DockerApi.Listen);
             json.WriteString("group", config.DockerApi.Group);
+            json.WriteString("bridge_name", config.DockerApi.BridgeName);
+            json.WriteString("bridge_subnet", config.DockerApi.BridgeSubnet);
+            json.WriteString("network_pool", config.DockerApi.NetworkPool);
             json.WriteEndObject();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)

@@ -80,7 +80,34 @@ internal static class ConfigSchema
             c => Quote(c.DockerApi.TlsKey), (c, e) => c with { DockerApi = c.DockerApi with { TlsKey = e.AsString() } }, Example: Quote("/etc/minato/docker-api/key.pem")),
         new("tls_ca", "PEM CA bundle that client certificates must chain to (clients without one are refused).",
             c => Quote(c.DockerApi.TlsCa), (c, e) => c with { DockerApi = c.DockerApi with { TlsCa = e.AsString() } }, Example: Quote("/etc/minato/docker-api/ca.pem")),
+        new("bridge_name", "Linux bridge of the default \"bridge\" network (not dockerd's docker0, so both can run on one machine).",
+            c => Quote(c.DockerApi.BridgeName), (c, e) => c with { DockerApi = c.DockerApi with { BridgeName = InterfaceName(e) } }),
+        new("bridge_subnet", "IPv4 subnet of the default \"bridge\" network; its first address is the gateway.",
+            c => Quote(c.DockerApi.BridgeSubnet), (c, e) => c with { DockerApi = c.DockerApi with { BridgeSubnet = Subnet(e) } }),
+        new("network_pool", "IPv4 range user-defined networks created without a subnet take a /24 from.",
+            c => Quote(c.DockerApi.NetworkPool), (c, e) => c with { DockerApi = c.DockerApi with { NetworkPool = Subnet(e) } }),
     ];
+
+    /// <summary>A Linux interface name: 1 to 15 bytes of letters, digits, '_', '.' or '-'.</summary>
+    private static string InterfaceName(TomlEntry entry)
+    {
+        var name = entry.AsString();
+        return name.Length is > 0 and <= 15 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-') && name is not ("." or "..")
+            ? name
+            : throw entry.Error($"must be a network interface name of 1 to 15 letters, digits, '_', '.' or '-' (got \"{name}\")");
+    }
+
+    private static string Subnet(TomlEntry entry)
+    {
+        try
+        {
+            return Engine.Network.Bridges.Ipv4Subnet.Parse(entry.AsString(), "the subnet").ToString();
+        }
+        catch (Engine.Errors.InvalidInputException e)
+        {
+            throw entry.Error(e.Message);
+        }
+    }
 
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>
     internal static readonly IReadOnlyList<string> RuntimeKeys = ["path"];

@@ -21,6 +21,15 @@ public sealed record DockerApiSettings
     /// <summary>PEM CA bundle client certificates must chain to.</summary>
     public string TlsCa { get; init; } = "";
 
+    /// <summary>The Linux bridge of the default <c>bridge</c> network.</summary>
+    public string BridgeName { get; init; } = "minato0";
+
+    /// <summary>The default <c>bridge</c> network's subnet: not dockerd's 172.17.0.0/16 nor Podman's 10.88.0.0/16.</summary>
+    public string BridgeSubnet { get; init; } = "10.80.0.0/16";
+
+    /// <summary>Where user-defined networks created without a subnet take a /24 from.</summary>
+    public string NetworkPool { get; init; } = "10.81.0.0/16";
+
     /// <summary>True when a listener is configured.</summary>
     public bool Enabled => Listen.Length > 0;
 

@@ -12,6 +12,13 @@ internal static class NetworkServices
     public static IServiceCollection AddBridgeNetworks(this IServiceCollection services, MinatoConfig config) => services
         .AddSingleton(sp => NetworkTable.Load(sp.GetRequiredService<MetadataStore>()))
         .AddSingleton(sp => EndpointTable.Load(sp.GetRequiredService<MetadataStore>()))
-        .AddSingleton(new BridgeNetworkOptions { Root = Path.Combine(config.Root, "networks"), State = Path.Combine(config.State, "networks") })
+        .AddSingleton(new BridgeNetworkOptions
+        {
+            Root = Path.Combine(config.Root, "networks"),
+            State = Path.Combine(config.State, "networks"),
+            DefaultBridge = config.DockerApi.BridgeName,
+            DefaultSubnet = config.DockerApi.BridgeSubnet,
+            Pool = config.DockerApi.NetworkPool,
+        })
         .AddSingleton<BridgeNetworks>();
 }

@@ -56,6 +56,15 @@ public sealed class ContainerNetworksTests : IDisposable
     }
 
     [Fact]
+    public void Check_DefaultModeWithEndpointNamedDefault_AcceptedAsTheBridge()
+    {
+        // What the docker CLI 28 sends for a plain `docker run`.
+        var request = Request("default") with { Endpoints = new Dictionary<string, EndpointRequest> { ["default"] = new([]) } };
+
+        _networks.Check(request);
+    }
+
+    [Fact]
     public void Check_AliasOnDefaultBridge_BadRequest400()
     {
         var request = Request("default") with { Endpoints = new Dictionary<string, EndpointRequest> { ["bridge"] = new(["db"]) } };
