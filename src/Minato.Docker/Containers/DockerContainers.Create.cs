@@ -84,6 +84,7 @@ public sealed partial class DockerContainers
         }
 
         DockerLog.ContainerCreated(_logger, id, checkedName, image.Id);
+        Publish("create", container);
         return container;
     }
 

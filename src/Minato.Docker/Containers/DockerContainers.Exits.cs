@@ -157,6 +157,7 @@ public sealed partial class DockerContainers
 
         await _networks.DisconnectAsync(id, cancellationToken);
         container = Update(id, c => c with { ExpectRunning = false, Paused = false, Network = Networks.ContainerNetworkState.Empty });
+        Publish("die", container, ("exitCode", state.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         if (container.HostConfig.AutoRemove)
         {
             await RemoveLockedAsync(container, force: true, cancellationToken);

@@ -40,6 +40,7 @@ public sealed partial class DockerContainers
 
         await HandleExitIfPendingAsync(container.Id, cancellationToken);
         await StartLockedAsync(Current(container), manual: true, cancellationToken);
+        Publish("restart", Current(container));
     }
 
     /// <summary>Sends <paramref name="signal"/> (a name or number; SIGKILL by default) to the container's init.</summary>
@@ -59,6 +60,7 @@ public sealed partial class DockerContainers
         }
 
         await _engine.KillAsync(container.Id, number, all: false, cancellationToken);
+        Publish("kill", container, ("signal", number.ToString(System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     /// <summary>Removes the container, force-stopping it with <paramref name="force"/>.</summary>
@@ -95,6 +97,7 @@ public sealed partial class DockerContainers
         DeleteDirectory(container.Directory);
         CompleteWaiters(container.Id, WaitCondition.Removed, LastExitCode(container.Id));
         DockerLog.ContainerRemoved(_logger, container.Id);
+        Publish("destroy", container);
     }
 
     private async Task StartLockedAsync(DockerContainer container, bool manual, CancellationToken cancellationToken)
@@ -124,6 +127,7 @@ public sealed partial class DockerContainers
         try
         {
             await _engine.StartAsync(container.Id, cancellationToken);
+            Publish("start", container);
         }
         catch
         {
@@ -154,6 +158,7 @@ public sealed partial class DockerContainers
 
         await _engine.StopAsync(container.Id, timeout, cancellationToken);
         await HandleExitIfPendingAsync(container.Id, cancellationToken);
+        Publish("stop", container);
     }
 
     private static int ParseSignal(string signal)

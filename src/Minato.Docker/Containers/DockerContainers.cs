@@ -30,6 +30,7 @@ public sealed partial class DockerContainers : IDisposable
     private readonly DockerHostOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<DockerContainers> _logger;
+    private readonly Events.DockerEvents _events;
     private readonly KeyedLocks _locks = new();
     private readonly Channel<(string Id, PendingWork Work)> _changes = Channel.CreateUnbounded<(string Id, PendingWork Work)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, List<ExitWaiter>> _waiters = new(StringComparer.Ordinal);
@@ -39,8 +40,9 @@ public sealed partial class DockerContainers : IDisposable
 
     public DockerContainers(
         ContainerService engine, DockerContainerStore store, ImageStore images, ContainerNetworks networks, DockerSpecBuilder specs,
-        DockerHostOptions options, TimeProvider time, ILogger<DockerContainers> logger)
+        DockerHostOptions options, TimeProvider time, ILogger<DockerContainers> logger, Events.DockerEvents events)
     {
+        _events = events;
         _engine = engine;
         _store = store;
         _images = images;
@@ -82,7 +84,8 @@ public sealed partial class DockerContainers : IDisposable
             throw NameConflict(checkedName, other.Id);
         }
 
-        Update(container.Id, c => c with { Name = checkedName });
+        var renamed = Update(container.Id, c => c with { Name = checkedName });
+        Publish("rename", renamed, ("oldName", container.Name));
     }
 
     /// <summary>Freezes or thaws the container's processes.</summary>
@@ -102,7 +105,23 @@ public sealed partial class DockerContainers : IDisposable
         }
 
         await _engine.FreezeAsync(container.Id, pause, cancellationToken);
-        Update(container.Id, c => c with { Paused = pause });
+        Publish(pause ? "pause" : "unpause", Update(container.Id, c => c with { Paused = pause }));
+    }
+
+    /// <summary>Publishes a container event with dockerd's attributes: the image, the name and the container's labels.</summary>
+    private void Publish(string action, DockerContainer container, params (string Key, string Value)[] extra)
+    {
+        var attributes = new Dictionary<string, string>(container.Config.Labels ?? [], StringComparer.Ordinal)
+        {
+            ["image"] = container.ImageName,
+            ["name"] = container.ShortName,
+        };
+        foreach (var (key, value) in extra)
+        {
+            attributes[key] = value;
+        }
+
+        _events.Publish("container", action, container.Id, attributes);
     }
 
     public void Dispose()

@@ -49,6 +49,27 @@ public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Events_RunRmExitFive_CreateStartDieWithExitCodeDestroyInOrder()
+    {
+        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        var run = await _docker.RunAsync("run", "--rm", "--network", "none", "--name", "evt", "--label", "team=ci", _image, "sh", "-c", "exit 5");
+        var until = DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1;
+
+        var events = await _docker.RunAsync("events", "--since", since.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--until", until.ToString(System.Globalization.CultureInfo.InvariantCulture), "--filter", "type=container", "--filter", "label=team=ci",
+            "--format", "{{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.exitCode}}");
+
+        Assert.Equal(5, run.ExitCode);
+        Assert.True(events.ExitCode == 0, events.ToString());
+        // The CLI's template prints "<no value>" for an attribute an event does not carry (exitCode outside die).
+        var lines = events.Stdout.Trim().Split('\n').Select(l => l.Replace("<no value>", "", StringComparison.Ordinal).Trim()).ToList();
+        var expected = new[] { "create evt", "start evt", "die evt 5", "destroy evt" };
+        var positions = expected.Select(e => lines.FindIndex(l => l == e)).ToList();
+        Assert.True(positions.All(p => p >= 0), events.Stdout);
+        Assert.Equal(positions.Order().ToList(), positions);
+    }
+
+    [Fact]
     public async Task RunDetached_PsLogsStopStartWaitRm_DockerdBehaviour()
     {
         var run = await _docker.RunAsync("run", "-d", "--name", "web", "--network", "none", _image, "sh", "-c", "echo started; trap 'echo bye; exit 7' TERM; while true; do sleep 0.1; done");
