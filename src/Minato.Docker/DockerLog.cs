@@ -14,8 +14,6 @@ internal static partial class DockerLog
     [LoggerMessage(EventId = 410, Level = LogLevel.Information, Message = "Docker container {ContainerId} ({Name}) created from image {ImageId}")]
     public static partial void ContainerCreated(ILogger logger, string containerId, string name, string imageId);
 
-    [LoggerMessage(EventId = 411, Level = LogLevel.Information, Message = "Docker container {ContainerId}: image VOLUME {Path} stays in its own layer (anonymous volumes are not served yet)")]
-    public static partial void AnonymousVolumeSkipped(ILogger logger, string containerId, string path);
 
     [LoggerMessage(EventId = 412, Level = LogLevel.Information, Message = "Docker container {ContainerId} exited with {ExitCode}; restarting it by its restart policy {Policy} (restart {Count})")]
     public static partial void RestartingByPolicy(ILogger logger, string containerId, int exitCode, string policy, int count);

@@ -83,14 +83,12 @@ public sealed partial class ContainerRoutes
     {
         var container = Container(request);
 
-        // v removes anonymous volumes; there are none until the volume service serves them.
-        _ = request.QueryBool("v");
         if (request.QueryBool("link"))
         {
             throw DockerApiException.BadRequest("links are not served by this daemon");
         }
 
-        await containers.RemoveAsync(container, request.QueryBool("force"), request.Aborted);
+        await containers.RemoveAsync(container, request.QueryBool("force"), request.Aborted, removeVolumes: request.QueryBool("v"));
         execs.ForgetContainer(container.Id);
         await request.WriteStatusAsync(StatusCodes.Status204NoContent);
     }

@@ -78,7 +78,7 @@ public static class ContainerViews
     {
         ArgumentNullException.ThrowIfNull(container);
         var result = new List<MountPoint>();
-        foreach (var bind in container.HostConfig.Binds ?? [])
+        foreach (var bind in (container.HostConfig.Binds ?? []).Where(b => !DockerMounts.IsVolumeBind(b)))
         {
             var mount = DockerMounts.ParseBind(bind);
             var readOnly = mount.Options?.Contains("ro") == true;
@@ -86,7 +86,7 @@ public static class ContainerViews
             result.Add(new MountPoint { Type = "bind", Source = mount.Source!, Destination = mount.Destination, Mode = mode, RW = !readOnly, Propagation = mount.Options?[1] ?? "rprivate" });
         }
 
-        foreach (var mount in container.HostConfig.Mounts ?? [])
+        foreach (var mount in (container.HostConfig.Mounts ?? []).Where(m => m.Type != "volume"))
         {
             result.Add(new MountPoint
             {
@@ -95,6 +95,19 @@ public static class ContainerViews
                 Destination = mount.Target ?? string.Empty,
                 RW = !mount.ReadOnly,
                 Propagation = mount.Type == "bind" ? "rprivate" : string.Empty,
+            });
+        }
+
+        foreach (var volume in container.Volumes)
+        {
+            result.Add(new MountPoint
+            {
+                Type = "volume",
+                Name = volume.Name,
+                Source = volume.HostPath,
+                Destination = volume.Destination,
+                Driver = "local",
+                RW = !volume.ReadOnly,
             });
         }
 

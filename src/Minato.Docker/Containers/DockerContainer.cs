@@ -7,6 +7,8 @@ namespace Minato.Docker.Containers;
 /// state under the same id.</summary>
 public sealed record DockerContainer
 {
+    private readonly IReadOnlyList<VolumeMount> _volumes = [];
+
     /// <summary>The engine container's id.</summary>
     public required string Id { get; init; }
 
@@ -54,6 +56,14 @@ public sealed record DockerContainer
     /// <summary>Started and its exit not yet handled (networks, auto-remove, restart policy); recovery finishes that.</summary>
     public bool ExpectRunning { get; init; }
 
+    /// <summary>Named and anonymous volumes mounted into it, with their host paths (empty for rows stored before volumes
+    /// were served).</summary>
+    public IReadOnlyList<VolumeMount> Volumes
+    {
+        get => _volumes;
+        init => _volumes = value ?? [];
+    }
+
     /// <summary>Its processes are frozen (docker pause).</summary>
     public bool Paused { get; init; }
 
@@ -74,3 +84,11 @@ public sealed record DockerContainer
 /// <summary>Source-generated JSON for the Docker door's stored records (property names as Docker spells them).</summary>
 [JsonSerializable(typeof(DockerContainer))]
 public sealed partial class DockerContainerJsonContext : JsonSerializerContext;
+
+/// <summary>A volume mounted into a container.</summary>
+/// <param name="Name">The volume's name (64 hex digits for an anonymous one).</param>
+/// <param name="Destination">Where it appears in the container.</param>
+/// <param name="ReadOnly">Mounted read-only.</param>
+/// <param name="HostPath">The volume's data directory on the host.</param>
+/// <param name="Anonymous">Made for this container (image VOLUME, <c>-v /path</c>); removed with it by <c>rm -v</c> and <c>--rm</c>.</param>
+public sealed record VolumeMount(string Name, string Destination, bool ReadOnly, string HostPath, bool Anonymous);

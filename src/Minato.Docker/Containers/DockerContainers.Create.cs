@@ -72,12 +72,17 @@ public sealed partial class DockerContainers
 
         try
         {
+            // Config.Volumes is where the CLI puts "-v /path": anonymous volumes, like the image's own VOLUMEs.
+            var anonymous = (imageConfig?.Volumes?.Keys ?? Enumerable.Empty<string>()).Concat(container.Config.Volumes?.Keys ?? Enumerable.Empty<string>());
+            var volumes = AcquireVolumes(container, anonymous);
+            container = Update(id, c => c with { Volumes = volumes });
             var description = new ContainerDescription(id, Owner, container.ShortName, image, runtime, string.Empty,
                 config.Tty, config.OpenStdin, config.StdinOnce, rootfs => Spec(container, rootfs, networkNamespace));
             await _engine.CreateAsync(description, cancellationToken);
         }
         catch
         {
+            _volumes.ReleaseAll(id, removeAnonymous: true);
             _store.Delete(id);
             DeleteDirectory(container.Directory);
             throw;
@@ -88,15 +93,22 @@ public sealed partial class DockerContainers
         return container;
     }
 
-    private PreparedSpec Spec(DockerContainer container, ContainerRootfs rootfs, string? networkNamespace)
+    private PreparedSpec Spec(DockerContainer container, ContainerRootfs rootfs, string? networkNamespace) =>
+        _specs.Build(container, rootfs, networkNamespace);
+
+    /// <summary>Named volumes (made when missing, as dockerd does) and anonymous ones (the image's VOLUMEs, <c>-v /path</c>),
+    /// each recorded as used by the container; the caller releases them if the create fails.</summary>
+    private List<VolumeMount> AcquireVolumes(DockerContainer container, IEnumerable<string> imageVolumes)
     {
-        foreach (var volume in rootfs.Image.Volumes)
+        var mounts = new List<VolumeMount>();
+        foreach (var request in DockerMounts.Volumes(container.HostConfig, imageVolumes))
         {
-            // Anonymous volumes come with the volume service; until then the path stays in the container's own layer.
-            DockerLog.AnonymousVolumeSkipped(_logger, container.Id, volume);
+            var anonymous = request.Name.Length == 0;
+            var name = anonymous ? _volumes.Create(null).Name : request.Name;
+            mounts.Add(new VolumeMount(name, request.Destination, request.ReadOnly, _volumes.Acquire(name, container.Id), anonymous));
         }
 
-        return _specs.Build(container, rootfs, networkNamespace);
+        return mounts;
     }
 
     /// <summary>The checks of HostConfig that need no host state, run before anything is made.</summary>

@@ -65,13 +65,17 @@ public sealed partial class DockerContainers
 
     /// <summary>Removes the container, force-stopping it with <paramref name="force"/>.</summary>
     /// <exception cref="DockerApiException">409 when it runs and <paramref name="force"/> is not set.</exception>
-    public async Task RemoveAsync(DockerContainer container, bool force, CancellationToken cancellationToken)
+    /// <param name="container">The container.</param>
+    /// <param name="force">Kill it first when it runs.</param>
+    /// <param name="cancellationToken">Cancels the wait for its lock.</param>
+    /// <param name="removeVolumes">Also remove its anonymous volumes (<c>rm -v</c>); named ones stay, as with dockerd.</param>
+    public async Task RemoveAsync(DockerContainer container, bool force, CancellationToken cancellationToken, bool removeVolumes = false)
     {
         using var held = await _locks.AcquireAsync(container.Id, cancellationToken);
-        await RemoveLockedAsync(Current(container), force, cancellationToken);
+        await RemoveLockedAsync(Current(container), force, cancellationToken, removeVolumes);
     }
 
-    private async Task RemoveLockedAsync(DockerContainer container, bool force, CancellationToken cancellationToken)
+    private async Task RemoveLockedAsync(DockerContainer container, bool force, CancellationToken cancellationToken, bool removeVolumes = false)
     {
         if (_store.Get(container.Id) is null)
         {
@@ -93,6 +97,7 @@ public sealed partial class DockerContainers
 
         await _engine.RemoveAsync(container.Id, cancellationToken);
         await _networks.DisconnectAsync(container.Id, CancellationToken.None);
+        _volumes.ReleaseAll(container.Id, removeAnonymous: removeVolumes || container.HostConfig.AutoRemove);
         _store.Delete(container.Id);
         DeleteDirectory(container.Directory);
         CompleteWaiters(container.Id, WaitCondition.Removed, LastExitCode(container.Id));

@@ -31,6 +31,7 @@ public sealed partial class DockerContainers : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger<DockerContainers> _logger;
     private readonly Events.DockerEvents _events;
+    private readonly Engine.Volumes.VolumeService _volumes;
     private readonly KeyedLocks _locks = new();
     private readonly Channel<(string Id, PendingWork Work)> _changes = Channel.CreateUnbounded<(string Id, PendingWork Work)>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<string, List<ExitWaiter>> _waiters = new(StringComparer.Ordinal);
@@ -40,9 +41,11 @@ public sealed partial class DockerContainers : IDisposable
 
     public DockerContainers(
         ContainerService engine, DockerContainerStore store, ImageStore images, ContainerNetworks networks, DockerSpecBuilder specs,
-        DockerHostOptions options, TimeProvider time, ILogger<DockerContainers> logger, Events.DockerEvents events)
+        DockerHostOptions options, TimeProvider time, ILogger<DockerContainers> logger, Events.DockerEvents events,
+        Engine.Volumes.VolumeService volumes)
     {
         _events = events;
+        _volumes = volumes;
         _engine = engine;
         _store = store;
         _images = images;

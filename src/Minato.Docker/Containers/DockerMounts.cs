@@ -12,8 +12,71 @@ public sealed record HostSource(string Path, bool Create);
 /// <summary>The mounts of a Docker container: kernel filesystems, the per-container files, Binds, Mounts and Tmpfs.</summary>
 public static partial class DockerMounts
 {
-    /// <summary>The one place that meets named and anonymous volumes; the volume service will answer here.</summary>
-    public const string NamedVolumesRefused = "named volumes are not served yet";
+    /// <summary>A volume a container asks for: by name, or anonymous (empty name).</summary>
+    public sealed record VolumeRequest(string Name, string Destination, bool ReadOnly);
+
+    /// <summary>The volumes the request names (Binds <c>name:/path</c>, Mounts of type volume) and the image's VOLUMEs
+    /// that nothing else covers, as anonymous ones.</summary>
+    /// <exception cref="DockerApiException">400 for a malformed bind or mount.</exception>
+    public static IReadOnlyList<VolumeRequest> Volumes(HostConfig host, IEnumerable<string> imageVolumes)
+    {
+        ArgumentNullException.ThrowIfNull(host);
+        ArgumentNullException.ThrowIfNull(imageVolumes);
+        var byDestination = new Dictionary<string, VolumeRequest>(StringComparer.Ordinal);
+        var covered = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var bind in host.Binds ?? [])
+        {
+            var parts = bind.Split(':');
+            if (parts.Length is >= 1 and <= 3 && parts[0].Length > 0 && !parts[0].StartsWith('/') && parts.Length >= 2)
+            {
+                var readOnly = parts.Length == 3 && parts[2].Split(',').Contains("ro");
+                var destination = Destination("Binds", parts[1]);
+                byDestination[destination] = new VolumeRequest(parts[0], destination, readOnly);
+            }
+            else if (parts.Length == 1 && parts[0].StartsWith('/'))
+            {
+                // "-v /path": an anonymous volume at /path.
+                var destination = Destination("Binds", parts[0]);
+                byDestination[destination] = new VolumeRequest(string.Empty, destination, false);
+            }
+            else
+            {
+                covered.Add(ParseBind(bind).Destination);
+            }
+        }
+
+        foreach (var mount in host.Mounts ?? [])
+        {
+            var target = Destination("Mounts.Target", mount.Target ?? string.Empty);
+            if (mount.Type == "volume")
+            {
+                byDestination[target] = new VolumeRequest(mount.Source ?? string.Empty, target, mount.ReadOnly);
+            }
+            else
+            {
+                covered.Add(target);
+            }
+        }
+
+        foreach (var target in (host.Tmpfs ?? []).Keys)
+        {
+            covered.Add(Destination("Tmpfs", target));
+        }
+
+        foreach (var volume in imageVolumes)
+        {
+            var destination = Destination("image VOLUME", volume);
+            if (!covered.Contains(destination) && !byDestination.ContainsKey(destination))
+            {
+                byDestination[destination] = new VolumeRequest(string.Empty, destination, false);
+            }
+        }
+
+        return [.. byDestination.Values];
+    }
+
+    /// <summary>True for a Binds entry that names a volume rather than a host path.</summary>
+    public static bool IsVolumeBind(string bind) => bind.Split(':') is var parts && (parts.Length == 1 || !parts[0].StartsWith('/'));
 
     /// <summary>The host paths the request binds, for the door to check before anything is made.</summary>
     /// <exception cref="DockerApiException">400 for a malformed bind or mount, or a named volume.</exception>
@@ -21,14 +84,14 @@ public static partial class DockerMounts
     {
         ArgumentNullException.ThrowIfNull(host);
         var sources = new List<HostSource>();
-        foreach (var bind in host.Binds ?? [])
+        foreach (var bind in (host.Binds ?? []).Where(b => !IsVolumeBind(b)))
         {
             sources.Add(new HostSource(ParseBind(bind).Source!, Create: true));
         }
 
         foreach (var mount in host.Mounts ?? [])
         {
-            if (Mount(mount) is { Type: "bind", Source: { } source })
+            if (mount.Type != "volume" && Mount(mount) is { Type: "bind", Source: { } source })
             {
                 sources.Add(new HostSource(source, Create: false));
             }
@@ -53,16 +116,21 @@ public static partial class DockerMounts
         byDestination["/etc/hostname"] = StandardMounts.Bind("/etc/hostname", container.HostnamePath, "rprivate", access);
         byDestination["/etc/hosts"] = StandardMounts.Bind("/etc/hosts", container.HostsPath, "rprivate", access);
         byDestination["/etc/resolv.conf"] = StandardMounts.Bind("/etc/resolv.conf", container.ResolvConfPath, "rprivate", access);
-        foreach (var bind in host.Binds ?? [])
+        foreach (var bind in (host.Binds ?? []).Where(b => !IsVolumeBind(b)))
         {
             var mount = ParseBind(bind);
             byDestination[mount.Destination] = mount;
         }
 
-        foreach (var request in host.Mounts ?? [])
+        foreach (var request in (host.Mounts ?? []).Where(m => m.Type != "volume"))
         {
             var mount = Mount(request);
             byDestination[mount.Destination] = mount;
+        }
+
+        foreach (var volume in container.Volumes)
+        {
+            byDestination[volume.Destination] = StandardMounts.Bind(volume.Destination, volume.HostPath, "rprivate", volume.ReadOnly ? "ro" : "rw");
         }
 
         foreach (var (target, options) in host.Tmpfs ?? [])
@@ -86,7 +154,7 @@ public static partial class DockerMounts
 
         if (!parts[0].StartsWith('/'))
         {
-            throw DockerApiException.BadRequest($"{NamedVolumesRefused}: '{bind}' names volume {parts[0]}");
+            throw DockerApiException.BadRequest($"invalid volume specification: '{bind}' names volume {parts[0]}, not a host path");
         }
 
         var source = DockerProcess.Checked("Binds", () => SpecValues.ContainerPath("Binds", parts[0]));
@@ -153,7 +221,7 @@ public static partial class DockerMounts
 
                 return StandardMounts.Filesystem(target, "tmpfs", options);
             case "volume":
-                throw DockerApiException.BadRequest($"{NamedVolumesRefused}: mount of volume {mount.Source} at {mount.Target}");
+                throw DockerApiException.BadRequest($"invalid mount config: volume {mount.Source} at {mount.Target} is not a host path");
             default:
                 throw DockerApiException.BadRequest($"invalid mount config: mount type \"{mount.Type}\" is not supported");
         }

@@ -28,7 +28,7 @@ public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
 
     public async Task DisposeAsync()
     {
-        await _docker.RunAsync("rm", "-f", "web", "sleeper", "files", "renamed", "looper");
+        await _docker.RunAsync("rm", "-f", "web", "sleeper", "files", "renamed", "looper", "holder");
         await _daemon.DisposeAsync();
         await _network.DisposeAsync();
         await _registry.DisposeAsync();
@@ -67,6 +67,32 @@ public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
         var positions = expected.Select(e => lines.FindIndex(l => l == e)).ToList();
         Assert.True(positions.All(p => p >= 0), events.Stdout);
         Assert.Equal(positions.Order().ToList(), positions);
+    }
+
+    [Fact]
+    public async Task Run_NamedAndAnonymousVolumes_DataOutlivesContainersAndRmVRemovesOnlyAnonymous()
+    {
+        var write = await _docker.RunAsync("run", "--rm", "--network", "none", "-v", "ctrdata:/data", _image, "sh", "-c", "echo kept > /data/f");
+        var read = await _docker.RunAsync("run", "--rm", "--network", "none", "-v", "ctrdata:/data:ro", _image, "sh", "-c", "cat /data/f; touch /data/g");
+        var holder = await _docker.RunAsync("run", "-d", "--name", "holder", "--network", "none", "-v", "ctrdata:/data", "-v", "/scratch", _image, "sleep", "300");
+        Assert.True(holder.ExitCode == 0, holder.ToString());
+        var inUse = await _docker.RunAsync("volume", "rm", "ctrdata");
+        var mounts = JsonDocument.Parse((await _docker.RunAsync("inspect", "-f", "{{json .Mounts}}", "holder")).Stdout).RootElement;
+        var anonymous = mounts.EnumerateArray().Single(m => m.GetProperty("Destination").GetString() == "/scratch").GetProperty("Name").GetString()!;
+        var removed = await _docker.RunAsync("rm", "-f", "-v", "holder");
+        var volumes = (await _docker.RunAsync("volume", "ls", "-q")).Stdout;
+        var removeNamed = await _docker.RunAsync("volume", "rm", "ctrdata");
+
+        Assert.True(write.ExitCode == 0, write.ToString());
+        Assert.Equal("kept\n", read.Stdout);
+        Assert.Contains("Read-only file system", read.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, inUse.ExitCode);
+        Assert.Contains("in use", inUse.Stderr, StringComparison.Ordinal);
+        Assert.Equal(64, anonymous.Length);
+        Assert.Equal(0, removed.ExitCode);
+        Assert.Contains("ctrdata", volumes, StringComparison.Ordinal);
+        Assert.DoesNotContain(anonymous, volumes, StringComparison.Ordinal);
+        Assert.True(removeNamed.ExitCode == 0, removeNamed.ToString());
     }
 
     [Fact]
@@ -183,7 +209,7 @@ public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
         var badName = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create?name=-bad", DockerClient.Json($"{{\"Image\":\"{_image}\",\"Cmd\":[\"true\"]}}"));
         var first = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create?name=files", DockerClient.Json($"{{\"Image\":\"{_image}\",\"Cmd\":[\"true\"],\"HostConfig\":{{\"NetworkMode\":\"none\"}}}}"));
         var conflict = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create?name=files", DockerClient.Json($"{{\"Image\":\"{_image}\",\"Cmd\":[\"true\"],\"HostConfig\":{{\"NetworkMode\":\"none\"}}}}"));
-        var named = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create", DockerClient.Json($"{{\"Image\":\"{_image}\",\"HostConfig\":{{\"Binds\":[\"vol:/data\"],\"NetworkMode\":\"none\"}}}}"));
+        var named = await _docker.SendAsync(HttpMethod.Post, "v1.45/containers/create", DockerClient.Json($"{{\"Image\":\"{_image}\",\"HostConfig\":{{\"Binds\":[\"..evil:/data\"],\"NetworkMode\":\"none\"}}}}"));
         var missing = await _docker.SendAsync(HttpMethod.Get, "v1.45/containers/nosuch/json");
         var ps = await _docker.RunAsync("ps", "-a", "--format", "{{.Names}}");
         var cri = await _daemon.Runtime.ListContainersAsync(new ListContainersRequest());
@@ -197,7 +223,7 @@ public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
         Assert.Equal(409, conflict.Status);
         Assert.Contains("is already in use", conflict.Body, StringComparison.Ordinal);
         Assert.Equal(400, named.Status);
-        Assert.Contains("named volumes are not served yet", named.Body, StringComparison.Ordinal);
+        Assert.Contains("..evil", named.Body, StringComparison.Ordinal);
         Assert.Equal(404, missing.Status);
         Assert.Equal("files", ps.Stdout.Trim());
     }
