@@ -130,7 +130,8 @@ public sealed class DaemonRpcTests : IAsyncLifetime
         Assert.Equal(["crun", "runc", ""], response.RuntimeHandlers.Select(h => h.Name));
         var rro = new[] { await MakesRecursiveReadOnlyAsync("crun"), await MakesRecursiveReadOnlyAsync("runc") };
         Assert.Equal([rro[0], rro[1], rro[1]], response.RuntimeHandlers.Select(h => h.Features.RecursiveReadOnlyMounts));
-        Assert.All(response.RuntimeHandlers, h => Assert.False(h.Features.UserNamespaces));
+        var userns = new[] { await RunsUserNamespacesAsync("crun"), await RunsUserNamespacesAsync("runc") };
+        Assert.Equal([userns[0], userns[1], userns[1]], response.RuntimeHandlers.Select(h => h.Features.UserNamespaces));
         Assert.True(response.Features.SupplementalGroupsPolicy);
         Assert.False(response.Features.UserNamespacesHostNetwork);
     }
@@ -140,10 +141,23 @@ public sealed class DaemonRpcTests : IAsyncLifetime
     private static async Task<bool> MakesRecursiveReadOnlyAsync(string runtime)
     {
         var result = await CommandResult.RunAsync(runtime, ["features"], TimeSpan.FromSeconds(10));
+        return result.ExitCode == 0 && result.Stdout.Contains("\"rro\"", StringComparison.Ordinal) && Kernel() >= new Version(5, 12);
+    }
+
+    /// <summary>As the daemon decides it: <c>features</c> lists the <c>user</c> namespace, the kernel is 6.3 or later and
+    /// util-linux <c>unshare</c> is installed. On this machine runc 1.1.5 does and crun 1.8.1 has no <c>features</c>.</summary>
+    private static async Task<bool> RunsUserNamespacesAsync(string runtime)
+    {
+        var result = await CommandResult.RunAsync(runtime, ["features"], TimeSpan.FromSeconds(10));
+        return result.ExitCode == 0 && result.Stdout.Contains("\"user\"", StringComparison.Ordinal) && Kernel() >= new Version(6, 3) &&
+            (File.Exists("/usr/bin/unshare") || File.Exists("/bin/unshare"));
+    }
+
+    private static Version Kernel()
+    {
         var release = File.ReadAllText("/proc/sys/kernel/osrelease").Split('.');
-        var kernel = new Version(int.Parse(release[0], System.Globalization.CultureInfo.InvariantCulture),
+        return new Version(int.Parse(release[0], System.Globalization.CultureInfo.InvariantCulture),
             int.Parse(new string(release[1].TakeWhile(char.IsAsciiDigit).ToArray()), System.Globalization.CultureInfo.InvariantCulture));
-        return result.ExitCode == 0 && result.Stdout.Contains("\"rro\"", StringComparison.Ordinal) && kernel >= new Version(5, 12);
     }
 
     [Fact]

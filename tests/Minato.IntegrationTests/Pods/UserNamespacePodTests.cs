@@ -121,6 +121,37 @@ public sealed class UserNamespacePodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UsernsPod_AttachAndPortForward_ReachTheContainerInsideTheNamespacesItsPodOwns()
+    {
+        var (podId, pod) = await RunPodAsync();
+        var config = Container("served", "sh", "-c", "mkdir -p /www && echo userns-page > /www/index.html && httpd -p 127.0.0.1:8080 -h /www && read line && echo got:$line");
+        config.Stdin = true;
+        config.StdinOnce = true;
+        var id = await CreateAsync(podId, pod, config);
+        await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
+
+        // httpd listens a moment after the container starts; port-forward dials from inside the pod's network namespace.
+        var (data, error) = (string.Empty, "not tried");
+        for (var attempt = 0; attempt < 100 && error.Length > 0; attempt++)
+        {
+            (data, error) = await PortForwardGetAsync(podId, 8080);
+            if (error.Length > 0)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        var url = (await _daemon.Runtime.AttachAsync(new AttachRequest { ContainerId = id, Stdin = true, Stdout = true, Stderr = true })).Url;
+        await using var attach = await Streaming.SpdyCommand.OpenAsync(url, stdin: true, stdout: true, stderr: true, tty: false);
+        await attach.Stdin!.WriteAsync("userns\n", fin: true);
+        var output = await attach.Stdout!.ReadTextToEndAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(string.Empty, error);
+        Assert.EndsWith("userns-page\n", data, StringComparison.Ordinal);
+        Assert.Equal("got:userns\n", output);
+    }
+
+    [Fact]
     public async Task HostPathVolume_WritesByContainerRoot_LandOnTheHostAsTheUnmappedIds()
     {
         var outside = Path.Combine(Volume, "outside");
@@ -332,6 +363,18 @@ public sealed class UserNamespacePodTests : IAsyncLifetime
         {
             await _daemon.Runtime.RemoveContainerAsync(new RemoveContainerRequest { ContainerId = id });
         }
+    }
+
+    /// <summary>One port-forward session over SPDY with GET / on <paramref name="port"/>: the data and error streams' text.</summary>
+    private async Task<(string Data, string Error)> PortForwardGetAsync(string podId, int port)
+    {
+        var url = (await _daemon.Runtime.PortForwardAsync(new PortForwardRequest { PodSandboxId = podId, Port = { port } })).Url;
+        await using var client = await Minato.Testing.Streaming.SpdyTestClient.ConnectAsync(new Uri(url), ["portforward.k8s.io"]);
+        var error = await client.OpenStreamAsync("error", ("port", $"{port}"), ("requestid", "0"));
+        var data = await client.OpenStreamAsync("data", ("port", $"{port}"), ("requestid", "0"));
+        await data.WriteAsync("GET / HTTP/1.0\r\n\r\n");
+        var timeout = TimeSpan.FromSeconds(30);
+        return (await data.ReadTextToEndAsync().WaitAsync(timeout), await error.ReadTextToEndAsync().WaitAsync(timeout));
     }
 
     private async Task<ExecSyncResponse> ExecAsync(string id, params string[] command)
