@@ -63,7 +63,7 @@ internal static class DockerBenchCommand
             }
 
             report.Settings["engines"] = "each started by the bench with its own data root and socket; dockerd on its own bridge " +
-                $"{DockerEngineHosts.DockerdBridge} ({DockerEngineHosts.DockerdBridgeAddress}) with the host's iptables restored after; Podman with runc, cgroupfs, " +
+                $"{DockerEngineHosts.DockerdBridge} ({DockerEngineHosts.DockerdBridgeAddress}), Minato on {DockerEngineHosts.MinatoBridge} ({DockerEngineHosts.MinatoSubnet}) with the host's iptables restored after; Podman with runc, cgroupfs, " +
                 $"CNI ({DockerEngineHosts.PodmanSubnet}); containers on each engine's default bridge network";
             report.Settings["client"] = "the docker CLI 28 (/usr/local/bin/docker) for `docker run`; HTTP/1.1 on the engine's socket at API v1.41 for the rest";
             report.Settings["counts"] = $"{counts.Iterations} iterations per latency row (exec and stats x2, list x5) after one warm-up each; {counts.Running} running containers for list; {counts.Pulls} cold pulls of busybox + {images.PullLayers} layers, {images.PullBytes >> 20} MiB";

@@ -11,6 +11,10 @@ internal static class DockerEngineHosts
     public const string DockerdBridge = "mbdocker0";
     public const string DockerdBridgeAddress = "10.235.0.1/24";
 
+    /// <summary>Minato's default network in this run.</summary>
+    public const string MinatoBridge = "mbminato0";
+    public const string MinatoSubnet = "10.237.0.0/24";
+
     /// <summary>Podman's default network in this run.</summary>
     public const string PodmanSubnet = "10.236.0.0/24";
     public const string PodmanBridge = "mbpodman0";
@@ -27,13 +31,23 @@ internal static class DockerEngineHosts
     {
         Directory.CreateDirectory(Path.Combine(directory, "cni"));
         var socket = Path.Combine(directory, "docker.sock");
+
+        // A bridge and subnets of the bench's own, so a Minato running on this machine keeps its minato0.
+        var config = Path.Combine(directory, "minato.toml");
+        File.WriteAllText(config, $"[docker_api]\nbridge_name = \"{MinatoBridge}\"\nbridge_subnet = \"{MinatoSubnet}\"\nnetwork_pool = \"10.238.0.0/16\"\n");
         var process = ChildProcess.Start(executable,
         [
-            "daemon", "--listen", "unix://" + Path.Combine(directory, "minato.sock"), "--docker-api", "unix://" + socket,
+            "daemon", "--config", config, "--listen", "unix://" + Path.Combine(directory, "minato.sock"), "--docker-api", "unix://" + socket,
             "--root", Path.Combine(directory, "root"), "--state", Path.Combine(directory, "state"),
             "--cni-config-dir", Path.Combine(directory, "cni"), "--log-level", "info",
         ], Path.Combine(directory, "minato.log"));
-        return await ReadyAsync(new DockerEngine("minato", socket, ["minato"], [process], () => Task.CompletedTask), process, ct);
+        async Task Cleanup()
+        {
+            HostCleanup.UnmountUnder(directory);
+            await HostCleanup.DeleteLinkAsync(MinatoBridge);
+        }
+
+        return await ReadyAsync(new DockerEngine("minato", socket, ["minato"], [process], Cleanup), process, ct);
     }
 
     private static async Task<DockerEngine> StartDockerdAsync(string directory, CancellationToken ct)
