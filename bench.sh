@@ -36,10 +36,16 @@ if [ "${1:-}" = "--docker" ]; then
     echo "==> installing docker.io and podman (the Docker API comparison targets)"
     podman_net=/etc/cni/net.d/87-podman-bridge.conflist
     had_podman_net=$([ -e "$podman_net" ] && echo yes || echo no)
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+    # policy-rc.d answering 101 keeps the maintainer scripts from starting anything; one the machine has is left alone.
+    ours=no status=0
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+      ours=yes
+    fi
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io podman >/dev/null || { rm -f /usr/sbin/policy-rc.d; exit 1; }
-    rm -f /usr/sbin/policy-rc.d
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io podman >/dev/null || status=$?
+    [ "$ours" = no ] || rm -f /usr/sbin/policy-rc.d
+    [ "$status" = 0 ] || exit "$status"
     [ "$had_podman_net" = yes ] || rm -f "$podman_net"
   fi
 fi
