@@ -70,6 +70,7 @@ public sealed class ContainerNetworks(BridgeNetworks bridges)
 {
     /// <summary>Checks the request at create time; nothing is connected yet.</summary>
     /// <exception cref="DockerApiException">404 for an unknown network, 400 for a mode that cannot be served.</exception>
+    /// <exception cref="Engine.Errors.InvalidInputException">An alias that is not a host name (it would land in other containers' hosts files); 400.</exception>
     public void Check(ContainerNetworkRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -160,6 +161,13 @@ public sealed class ContainerNetworks(BridgeNetworks bridges)
             {
                 plan.Add((network, endpoint));
             }
+        }
+
+        // Aliases go into the neighbours' hosts files: refused at create rather than at the first start.
+        foreach (var alias in plan.SelectMany(p => p.Endpoint.Aliases))
+        {
+            // An InvalidInputException answers 400 (DockerErrors).
+            Engine.Network.Bridges.HostsFile.CheckName("network alias", alias);
         }
 
         foreach (var (network, endpoint) in plan.Where(p => !p.Network.ResolvesNames))

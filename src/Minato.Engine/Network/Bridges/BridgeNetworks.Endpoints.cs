@@ -19,6 +19,29 @@ public sealed record ContainerAttachment(
 /// <summary>Attaching containers (CNI ADD), detaching them (CNI DEL) and keeping their hosts files current.</summary>
 public sealed partial class BridgeNetworks
 {
+    /// <summary>Every name that lands in the hosts files of the container's neighbours, checked before anything is made.</summary>
+    private static void CheckNames(ContainerAttachment attachment)
+    {
+        HostsFile.CheckName("container name", attachment.Name);
+        if (attachment.Hostname.Length > 0)
+        {
+            HostsFile.CheckName("hostname", attachment.Hostname);
+        }
+
+        foreach (var endpoint in attachment.Endpoints)
+        {
+            if (endpoint.Aliases.Count > HostsFile.MaxAliases)
+            {
+                throw new InvalidInputException($"at most {HostsFile.MaxAliases} aliases per network endpoint, got {endpoint.Aliases.Count}");
+            }
+
+            foreach (var alias in endpoint.Aliases)
+            {
+                HostsFile.CheckName("network alias", alias);
+            }
+        }
+    }
+
     /// <summary>
     /// Attaches the container to each network in order (eth0, eth1, ...). Each endpoint is recorded before its ADD; on any
     /// failure everything attached so far is deleted again. Then the hosts files of the container and its peers are rewritten.
@@ -29,6 +52,7 @@ public sealed partial class BridgeNetworks
     public async Task<IReadOnlyList<NetworkEndpoint>> AttachAsync(ContainerAttachment attachment, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attachment);
+        CheckNames(attachment);
         using (await _locks.AcquireAsync("networks", cancellationToken))
         {
             // A previous run that was never detached (a lost exit) would hold addresses and ports: release it first.

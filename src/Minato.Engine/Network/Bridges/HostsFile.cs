@@ -1,4 +1,6 @@
 using System.Text;
+using System.Text.RegularExpressions;
+using Minato.Engine.Errors;
 
 namespace Minato.Engine.Network.Bridges;
 
@@ -9,13 +11,27 @@ public sealed record HostsEntry(string Address, IReadOnlyList<string> Names);
 /// The section of a container's hosts file that the networks own, between two marker lines; whatever else the file holds
 /// (localhost, extra hosts the container asked for) is kept as it is.
 /// </summary>
-public static class HostsFile
+public static partial class HostsFile
 {
     /// <summary>Largest hosts file read back; a larger one is not Minato's and is left alone.</summary>
     public const int MaxSize = 1024 * 1024;
 
     private const string Begin = "# minato networks: begin";
     private const string End = "# minato networks: end";
+
+    /// <summary>Most names one container may add to the hosts files of the others on its networks.</summary>
+    public const int MaxAliases = 64;
+
+    /// <summary>Checks a name that goes into other containers' hosts files: a host name of letters, digits, '_', '.' and
+    /// '-' (at most 253), so a caller cannot add lines or names of its choosing to its neighbours' files.</summary>
+    /// <exception cref="InvalidInputException">Names <paramref name="field"/> and the value.</exception>
+    public static void CheckName(string field, string name)
+    {
+        if (name is null || !HostName().IsMatch(name))
+        {
+            throw new InvalidInputException($"{field} \"{name}\" is not a host name (1 to 253 of letters, digits, '_', '.' and '-', starting with a letter or digit)");
+        }
+    }
 
     /// <summary>The file's text with the networks' section replaced by <paramref name="entries"/> (dropped when there are none).</summary>
     public static string Render(string existing, IReadOnlyList<HostsEntry> entries)
@@ -86,4 +102,7 @@ public static class HostsFile
             stream.SetLength(rendered.Length);
         }
     }
+
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9_.-]{0,252}\z")]
+    private static partial Regex HostName();
 }

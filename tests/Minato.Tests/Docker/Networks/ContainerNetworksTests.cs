@@ -65,6 +65,18 @@ public sealed class ContainerNetworksTests : IDisposable
     }
 
     [Fact]
+    public void Check_AliasWithANewline_BadRequest400BeforeAnyHostsFileSeesIt()
+    {
+        var request = Request("default") with { Endpoints = new Dictionary<string, EndpointRequest> { ["bridge"] = new(["db\n10.0.0.9 bank"]) } };
+
+        var error = Assert.ThrowsAny<Exception>(() => _networks.Check(request));
+        var (status, message) = DockerErrors.Map(error);
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("network alias", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Check_AliasOnDefaultBridge_BadRequest400()
     {
         var request = Request("default") with { Endpoints = new Dictionary<string, EndpointRequest> { ["bridge"] = new(["db"]) } };

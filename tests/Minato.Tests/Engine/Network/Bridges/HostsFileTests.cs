@@ -50,4 +50,22 @@ public sealed class HostsFileTests : IDisposable
 
         Assert.False(File.Exists(_dir.Combine("gone", "hosts")));
     }
+
+    [Theory]
+    [InlineData("db\n10.0.0.9 bank")]
+    [InlineData("db bank")]
+    [InlineData("-db")]
+    [InlineData("")]
+    [InlineData("#db")]
+    public void CheckName_LineOrNameInjection_IsInvalidInputNamingTheField(string name)
+    {
+        var error = Assert.Throws<Minato.Engine.Errors.InvalidInputException>(() => HostsFile.CheckName("network alias", name));
+
+        Assert.StartsWith("network alias", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("db")]
+    [InlineData("web-1.app_net")]
+    public void CheckName_HostName_Accepted(string name) => HostsFile.CheckName("network alias", name);
 }
