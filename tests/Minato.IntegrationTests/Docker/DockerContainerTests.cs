@@ -137,19 +137,25 @@ public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Logs_TailAndFollow_SelectAndStream()
     {
-        var run = await _docker.RunAsync("run", "-d", "--name", "looper", "--network", "none", _image, "sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done; sleep 1; echo late; sleep 300");
+        // "late" waits for /tmp/go, which the test creates only once the follower has printed the tail: a fixed
+        // sleep raced a slow machine, where "late" was already the last line when the follower started.
+        var run = await _docker.RunAsync("run", "-d", "--name", "looper", "--network", "none", _image, "sh", "-c", "for i in 1 2 3 4 5; do echo line$i; done; while [ ! -e /tmp/go ]; do sleep 0.1; done; echo late; sleep 300");
         Assert.True(run.ExitCode == 0, run.ToString());
         await WaitForLogAsync("looper", "line5");
 
         var tail = await _docker.RunAsync("logs", "--tail", "2", "looper");
-        var follow = _docker.RunAsync("logs", "-f", "--tail", "1", "looper");
-        await WaitForLogAsync("looper", "late");
+        using var follow = BackgroundProcess.Start("/usr/bin/env", "DOCKER_HOST=" + _docker.Daemon.DockerHost, "DOCKER_CONFIG=" + _docker.ConfigDirectory, DockerClient.CliPath, "logs", "-f", "--tail", "1", "looper");
+        await follow.WaitForLineAsync("line5", TimeSpan.FromSeconds(30));
+        var go = await _docker.RunAsync("exec", "looper", "touch", "/tmp/go");
+        await follow.WaitForLineAsync("late", TimeSpan.FromSeconds(30));
         await _docker.RunAsync("stop", "-t", "1", "looper");
-        var followed = await follow;
+        var followExit = await follow.WaitForExitAsync(TimeSpan.FromSeconds(30));
         var timestamps = await _docker.RunAsync("logs", "-t", "--tail", "1", "looper");
 
         Assert.Equal("line4\nline5\n", tail.Stdout);
-        Assert.Equal("line5\nlate\n", followed.Stdout);
+        Assert.True(go.ExitCode == 0, go.ToString());
+        Assert.Equal(0, followExit);
+        Assert.Equal("line5\nlate\n", follow.Output);
         Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z late\n$", timestamps.Stdout);
     }
 
