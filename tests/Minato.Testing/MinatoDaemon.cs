@@ -136,6 +136,8 @@ public sealed class MinatoDaemon : IAsyncDisposable
             return;
         }
 
+        await BridgeRules.DeleteForRootAsync(Path.Combine(Directory, "root"));
+
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);

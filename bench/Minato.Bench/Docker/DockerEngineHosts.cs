@@ -45,6 +45,7 @@ internal static class DockerEngineHosts
         {
             HostCleanup.UnmountUnder(directory);
             await HostCleanup.DeleteLinkAsync(MinatoBridge);
+            await Minato.Testing.BridgeRules.DeleteForRootAsync(Path.Combine(directory, "root"));
         }
 
         return await ReadyAsync(new DockerEngine("minato", socket, ["minato"], [process], Cleanup), process, ct);

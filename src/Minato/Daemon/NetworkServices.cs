@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Minato.Configuration;
+using Minato.Engine.Network;
 using Minato.Engine.Network.Bridges;
 using Minato.Engine.Store;
 
@@ -20,5 +21,7 @@ internal static class NetworkServices
             DefaultSubnet = config.DockerApi.BridgeSubnet,
             Pool = config.DockerApi.NetworkPool,
         })
+        .AddSingleton<IPacketFilter, Iptables>()
+        .AddSingleton<BridgeFirewall>()
         .AddSingleton<BridgeNetworks>();
 }

@@ -117,6 +117,12 @@ public sealed class BridgeNetworkFixture
             new LinuxNamespaces().Unpin(pin);
         }
 
+        // The networks' rules outlive a daemon (containers keep running); the fixture's networks go with it.
+        foreach (var network in Networks.All)
+        {
+            await new BridgeFirewall(new Iptables()).CloseAsync(network, CancellationToken.None);
+        }
+
         await CommandResult.RunAsync("ip", ["link", "delete", Bridge], TimeSpan.FromSeconds(30));
         System.IO.Directory.Delete(Directory, recursive: true);
     }
@@ -131,5 +137,5 @@ public sealed class BridgeNetworkFixture
             DefaultSubnet = $"10.236.{Octet}.0/24",
         },
         new CniChain(new CniConfigDirectory(new CniOptions()), new CniProcessExecutor(TimeSpan.FromMinutes(1))),
-        new LinuxNamespaces(), TimeProvider.System, NullLogger<BridgeNetworks>.Instance);
+        new LinuxNamespaces(), new BridgeFirewall(new Iptables()), TimeProvider.System, NullLogger<BridgeNetworks>.Instance);
 }

@@ -65,6 +65,26 @@ public sealed class BridgeNetworkTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CreateAsync_Network_MasqueradeAndForwardRulesInTheHostFilterUntilRemoved()
+    {
+        var network = await _fixture.CreateNetworkAsync();
+        var comment = $"minato bridge {network.BridgeName} {network.Subnet}";
+        var made = await IptablesAsync();
+        _ = _fixture.Restart();
+        await _fixture.Networks.RecoverAsync(CancellationToken.None);
+        var afterRecovery = await IptablesAsync();
+
+        await _fixture.Networks.RemoveAsync(network.Id, CancellationToken.None);
+        var removed = await IptablesAsync();
+
+        Assert.Contains($"-A MINATO-POSTROUTING -s {network.Subnet} ! -o {network.BridgeName} -m comment --comment \"{comment}\" -j MASQUERADE", made, StringComparison.Ordinal);
+        Assert.Equal(4, made.Split('\n').Count(l => l.Contains(comment, StringComparison.Ordinal)));
+        Assert.Equal(4, afterRecovery.Split('\n').Count(l => l.Contains(comment, StringComparison.Ordinal)));
+        Assert.Contains("-A FORWARD -j MINATO-FORWARD", made, StringComparison.Ordinal);
+        Assert.DoesNotContain(comment, removed, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task DetachAsync_AfterAttach_FreesTheAddressAndRemovesEveryRule()
     {
         var network = await _fixture.CreateNetworkAsync();

@@ -99,6 +99,9 @@ public sealed record NetworkEndpoint
 
     public string MacAddress { get; init; } = "";
 
+    /// <summary>The <see cref="BridgeConflist"/> shape the endpoint was added with (0 in records older than shapes).</summary>
+    public int ListShape { get; init; }
+
     /// <summary>The raw CNI ADD result, passed back as prevResult on DEL.</summary>
     public string CniResult { get; init; } = "";
 }

@@ -88,6 +88,7 @@ public sealed partial class BridgeNetworks
                         HostsFile = attachment.HostsFile,
                         Ports = i == 0 ? ports : [],
                         RequestedAddress = spec.Address,
+                        ListShape = BridgeConflist.CurrentShape,
                     };
                     endpoints.Insert(endpoint);
                     attached.Add(await AddAsync(network, endpoint, cancellationToken));
@@ -149,7 +150,7 @@ public sealed partial class BridgeNetworks
 
     private async Task<NetworkEndpoint> AddAsync(BridgeNetwork network, NetworkEndpoint endpoint, CancellationToken cancellationToken)
     {
-        var result = await chain.AddAsync(NetworkList(network), Attachment(endpoint, endpoint.NetnsPin), RuntimeConfig(endpoint), cancellationToken);
+        var result = await chain.AddAsync(NetworkList(network, endpoint), Attachment(endpoint, endpoint.NetnsPin), RuntimeConfig(endpoint), cancellationToken);
         var ip = result.Ips.FirstOrDefault(i => i.Address.AddressFamily == AddressFamily.InterNetwork)
             ?? throw new CniException($"network {network.Name} gave container {endpoint.ContainerId} no IPv4 address");
         var done = endpoint with
@@ -172,7 +173,7 @@ public sealed partial class BridgeNetworks
             var netns = namespaces.IsPinned(endpoint.NetnsPin) ? endpoint.NetnsPin : "";
             try
             {
-                await chain.DeleteAsync(NetworkList(network), Attachment(endpoint, netns), RuntimeConfig(endpoint),
+                await chain.DeleteAsync(NetworkList(network, endpoint), Attachment(endpoint, netns), RuntimeConfig(endpoint),
                     endpoint.CniResult.Length > 0 ? endpoint.CniResult : Allocated(network, endpoint), cancellationToken);
             }
             catch (CniException e)

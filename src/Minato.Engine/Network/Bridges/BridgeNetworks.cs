@@ -36,7 +36,7 @@ public sealed record BridgeNetworkSpec
 /// </summary>
 public sealed partial class BridgeNetworks(
     NetworkTable networks, EndpointTable endpoints, BridgeNetworkOptions options, CniChain chain, INamespaces namespaces,
-    TimeProvider time, ILogger<BridgeNetworks> logger)
+    BridgeFirewall firewall, TimeProvider time, ILogger<BridgeNetworks> logger)
 {
     /// <summary>Longest network name accepted.</summary>
     public const int MaxNameLength = 128;
@@ -69,7 +69,7 @@ public sealed partial class BridgeNetworks(
         ArgumentNullException.ThrowIfNull(spec);
         using (await _locks.AcquireAsync("networks", cancellationToken))
         {
-            return Create(spec, isDefault: false);
+            return await CreateLockedAsync(spec, isDefault: false, cancellationToken);
         }
     }
 
@@ -91,6 +91,7 @@ public sealed partial class BridgeNetworks(
                 throw new PreconditionException($"error while removing network: network {network.Name} id {network.Id} has active endpoints");
             }
 
+            await firewall.CloseAsync(network, cancellationToken);
             networks.Delete(id);
             File.Delete(ConfigPath(network));
             var ipam = Path.Combine(options.IpamDirectory, network.CniName);
@@ -111,10 +112,11 @@ public sealed partial class BridgeNetworks(
     {
         using (await _locks.AcquireAsync("networks", cancellationToken))
         {
-            EnsureDefault();
+            await EnsureDefaultAsync(cancellationToken);
             foreach (var network in networks.All)
             {
                 WriteConfig(network);
+                await firewall.OpenAsync(network, cancellationToken);
             }
 
             foreach (var endpoint in endpoints.All.Where(e => e.Phase == EndpointPhase.Adding).ToList())
@@ -129,25 +131,30 @@ public sealed partial class BridgeNetworks(
         }
     }
 
-    /// <summary>The network list that CNI runs for <paramref name="network"/>.</summary>
-    public CniNetworkList NetworkList(BridgeNetwork network) => BridgeConflist.Load(network, options.IpamDirectory, ConfigPath(network));
+    /// <summary>The network list that CNI runs for <paramref name="endpoint"/> on <paramref name="network"/>.</summary>
+    public CniNetworkList NetworkList(BridgeNetwork network, NetworkEndpoint endpoint)
+    {
+        ArgumentNullException.ThrowIfNull(endpoint);
+        return BridgeConflist.Load(network, options.IpamDirectory, ConfigPath(network), endpoint.Ports.Count > 0, endpoint.ListShape);
+    }
 
-    private void EnsureDefault()
+    private async Task EnsureDefaultAsync(CancellationToken cancellationToken)
     {
         var subnet = Ipv4Subnet.Parse(options.DefaultSubnet, "default network subnet");
         var gateway = Ipv4Subnet.ToAddress(subnet.Network + 1).ToString();
         var existing = networks.All.FirstOrDefault(n => n.IsDefault);
         if (existing is null)
         {
-            Create(new BridgeNetworkSpec { Name = options.DefaultName, Subnet = subnet.ToString(), BridgeName = options.DefaultBridge }, isDefault: true);
+            await CreateLockedAsync(new BridgeNetworkSpec { Name = options.DefaultName, Subnet = subnet.ToString(), BridgeName = options.DefaultBridge }, isDefault: true, cancellationToken);
         }
         else if ((existing.Subnet != subnet.ToString() || existing.BridgeName != options.DefaultBridge) && EndpointsOn(existing.Id).Count == 0)
         {
+            await firewall.CloseAsync(existing, cancellationToken);
             networks.Update(existing with { Subnet = subnet.ToString(), Gateway = gateway, BridgeName = options.DefaultBridge });
         }
     }
 
-    private BridgeNetwork Create(BridgeNetworkSpec spec, bool isDefault)
+    private async Task<BridgeNetwork> CreateLockedAsync(BridgeNetworkSpec spec, bool isDefault, CancellationToken cancellationToken)
     {
         if (spec.Name.Length is 0 or > MaxNameLength || !NamePattern().IsMatch(spec.Name))
         {
@@ -188,6 +195,25 @@ public sealed partial class BridgeNetworks(
             Options = spec.Options,
             Created = time.GetUtcNow(),
         };
+        // The rules first: a failure leaves no network behind (and rules without a network are deleted again).
+        try
+        {
+            await firewall.OpenAsync(network, cancellationToken);
+        }
+        catch (Exception e) when (e is CniException or OperationCanceledException)
+        {
+            try
+            {
+                await firewall.CloseAsync(network, CancellationToken.None);
+            }
+            catch (CniException)
+            {
+                // The first error is the one to report; a rule left behind names a bridge no network has.
+            }
+
+            throw;
+        }
+
         WriteConfig(network);
         networks.Insert(network);
         return network;

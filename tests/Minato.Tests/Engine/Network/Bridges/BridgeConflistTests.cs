@@ -18,17 +18,17 @@ public sealed class BridgeConflistTests
     private static JsonObject Render(BridgeNetwork network) => JsonNode.Parse(BridgeConflist.Render(network, "/var/lib/minato/networks/ipam"))!.AsObject();
 
     [Fact]
-    public void Render_UserNetwork_BridgeHostLocalPortmapFirewall()
+    public void Render_UserNetworkPublishing_BridgeHostLocalPortmapWithoutPerContainerMasquerade()
     {
         var list = Render(Network);
 
         Assert.Equal("minato-0123456789abcdef", list["name"]!.GetValue<string>());
         var plugins = list["plugins"]!.AsArray();
-        Assert.Equal(["bridge", "portmap", "firewall"], plugins.Select(p => p!["type"]!.GetValue<string>()));
+        Assert.Equal(["bridge", "portmap"], plugins.Select(p => p!["type"]!.GetValue<string>()));
         var bridge = plugins[0]!;
         Assert.Equal("mn-0123456789ab", bridge["bridge"]!.GetValue<string>());
         Assert.True(bridge["isGateway"]!.GetValue<bool>());
-        Assert.True(bridge["ipMasq"]!.GetValue<bool>());
+        Assert.False(bridge["ipMasq"]!.GetValue<bool>());
         var ipam = bridge["ipam"]!;
         Assert.Equal("host-local", ipam["type"]!.GetValue<string>());
         Assert.Equal("/var/lib/minato/networks/ipam", ipam["dataDir"]!.GetValue<string>());
@@ -37,6 +37,24 @@ public sealed class BridgeConflistTests
         Assert.Equal("10.81.3.1", range["gateway"]!.GetValue<string>());
         Assert.Equal("0.0.0.0/0", ipam["routes"]![0]!["dst"]!.GetValue<string>());
         Assert.True(plugins[1]!["capabilities"]!["portMappings"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public void Render_EndpointPublishingNothing_BridgeAlone()
+    {
+        var list = JsonNode.Parse(BridgeConflist.Render(Network, "/ipam", publishes: false))!;
+
+        Assert.Equal(["bridge"], list["plugins"]!.AsArray().Select(p => p!["type"]!.GetValue<string>()));
+    }
+
+    [Fact]
+    public void Render_EndpointAddedBeforeShapes_TheOldListSoDelUndoesItsMasqueradeAndFirewallRules()
+    {
+        var list = JsonNode.Parse(BridgeConflist.Render(Network, "/ipam", publishes: false, shape: 0))!;
+
+        var plugins = list["plugins"]!.AsArray();
+        Assert.Equal(["bridge", "portmap", "firewall"], plugins.Select(p => p!["type"]!.GetValue<string>()));
+        Assert.True(plugins[0]!["ipMasq"]!.GetValue<bool>());
     }
 
     [Fact]
@@ -65,7 +83,7 @@ public sealed class BridgeConflistTests
     {
         var list = BridgeConflist.Load(Network, "/ipam", "/conf/x.conflist");
 
-        Assert.Equal(["bridge", "portmap", "firewall"], list.PluginTypes);
+        Assert.Equal(["bridge", "portmap"], list.PluginTypes);
         Assert.Equal(BridgeConflist.CniVersion, list.CniVersion);
     }
 }

@@ -12,6 +12,7 @@ public sealed class BridgeNetworksTests : IDisposable
     private readonly TempDirectory _dir = new();
     private readonly FakeCniExecutor _executor = new();
     private readonly FakeNamespaces _namespaces = new();
+    private readonly FakePacketFilter _filter = new();
     private readonly MetadataStore _store;
     private BridgeNetworks _networks;
 
@@ -162,7 +163,7 @@ public sealed class BridgeNetworksTests : IDisposable
         _executor.Failures[("portmap", "ADD")] = "iptables broke";
 
         await Assert.ThrowsAsync<CniException>(() =>
-            _networks.AttachAsync(Attachment("web", _dir.Write("web/hosts", ""), network.Id, []), CancellationToken.None));
+            _networks.AttachAsync(Attachment("web", _dir.Write("web/hosts", ""), network.Id, []) with { Ports = [new HostPortMapping(80, "tcp", "", 0)] }, CancellationToken.None));
 
         Assert.Empty(_networks.EndpointsOf("web-id"));
         Assert.Empty(_executor.Allocations);
@@ -212,6 +213,74 @@ public sealed class BridgeNetworksTests : IDisposable
     }
 
     [Fact]
+    public async Task CreateAsync_UserNetwork_MasqueradeAndForwardRulesMadeOnceAndDeletedWithIt()
+    {
+        await _networks.RecoverAsync(CancellationToken.None);
+        var network = await _networks.CreateAsync(new BridgeNetworkSpec { Name = "app" }, CancellationToken.None);
+        var rules = _filter.Rules.Where(r => r.Contains(network.BridgeName, StringComparison.Ordinal)).ToList();
+        _networks = Open();
+        await _networks.RecoverAsync(CancellationToken.None);
+
+        Assert.Equal(4, rules.Count);
+        Assert.Contains(rules, r => r.StartsWith("-t nat -A MINATO-POSTROUTING -s " + network.Subnet + " ! -o " + network.BridgeName, StringComparison.Ordinal) && r.EndsWith("-j MASQUERADE", StringComparison.Ordinal));
+        Assert.Equal(rules, _filter.Rules.Where(r => r.Contains(network.BridgeName, StringComparison.Ordinal)));
+        Assert.Contains("filter/MINATO-FORWARD<-FORWARD", _filter.Chains);
+        Assert.Contains("nat/MINATO-POSTROUTING<-POSTROUTING", _filter.Chains);
+
+        await _networks.RemoveAsync(network.Id, CancellationToken.None);
+
+        Assert.DoesNotContain(_filter.Rules, r => r.Contains(network.BridgeName, StringComparison.Ordinal));
+        Assert.Contains(_filter.Rules, r => r.Contains("minato bridge minato0 10.80.0.0/16", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task CreateAsync_InternalNetwork_OnlyForwardingBetweenItsContainers()
+    {
+        var network = await _networks.CreateAsync(new BridgeNetworkSpec { Name = "db", Internal = true }, CancellationToken.None);
+
+        var rule = Assert.Single(_filter.Rules);
+        Assert.StartsWith($"-t filter -A MINATO-FORWARD -i {network.BridgeName} -o {network.BridgeName} ", rule, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CreateAsync_RuleRefused_NoNetworkAndNoRulesLeft()
+    {
+        _filter.NextFailure = new CniException("iptables: no chain/target/match by that name");
+
+        await Assert.ThrowsAsync<CniException>(() => _networks.CreateAsync(new BridgeNetworkSpec { Name = "app" }, CancellationToken.None));
+
+        Assert.Null(_networks.Find("app"));
+        Assert.Empty(_filter.Rules);
+        Assert.False(Directory.Exists(_dir.Combine("root", "conf")) && Directory.EnumerateFiles(_dir.Combine("root", "conf")).Any());
+    }
+
+    [Fact]
+    public async Task AttachAsync_NoPublishedPorts_RunsTheBridgePluginAloneOnAddAndDel()
+    {
+        var network = await _networks.CreateAsync(new BridgeNetworkSpec { Name = "app" }, CancellationToken.None);
+
+        await _networks.AttachAsync(Attachment("web", _dir.Write("web/hosts", ""), network.Id, []), CancellationToken.None);
+        await _networks.DetachAsync("web-id", CancellationToken.None);
+
+        Assert.Equal(["ADD bridge", "DEL bridge"], _executor.Calls.Select(c => $"{c.Command} {c.Plugin}"));
+        Assert.False(_executor.Calls.First().Config["ipMasq"]!.GetValue<bool>());
+    }
+
+    [Fact]
+    public async Task DetachAsync_EndpointAddedBeforeShapes_DeletesWithTheListItWasAddedWith()
+    {
+        var network = await _networks.CreateAsync(new BridgeNetworkSpec { Name = "app" }, CancellationToken.None);
+        await _networks.AttachAsync(Attachment("web", _dir.Write("web/hosts", ""), network.Id, []), CancellationToken.None);
+        var endpoint = Assert.Single(_networks.EndpointsOf("web-id"));
+        EndpointTable.Load(_store).Update(endpoint with { ListShape = 0 });
+        _networks = Open();
+
+        await _networks.DetachAsync("web-id", CancellationToken.None);
+
+        Assert.Equal(["DEL firewall", "DEL portmap", "DEL bridge"], _executor.Calls.Where(c => c.Command == "DEL").Select(c => $"{c.Command} {c.Plugin}"));
+    }
+
+    [Fact]
     public async Task RemoveAsync_DefaultNetwork_ThrowsPrecondition()
     {
         await _networks.RecoverAsync(CancellationToken.None);
@@ -228,6 +297,6 @@ public sealed class BridgeNetworksTests : IDisposable
         return new BridgeNetworks(
             NetworkTable.Load(_store), EndpointTable.Load(_store),
             new BridgeNetworkOptions { Root = _dir.Combine("root"), State = _dir.Combine("state"), Pool = "10.81.0.0/16" },
-            new CniChain(directory, _executor), _namespaces, TimeProvider.System, NullLogger<BridgeNetworks>.Instance);
+            new CniChain(directory, _executor), _namespaces, new BridgeFirewall(_filter), TimeProvider.System, NullLogger<BridgeNetworks>.Instance);
     }
 }
