@@ -192,7 +192,11 @@ internal static class DaemonHost
                 CgroupVersion = CgroupModeDetector.DetectSelf() == CgroupMode.Unified ? "2" : "1",
                 Runtimes = config.RuntimeHandlers.ToDictionary(h => h.Name, h => h.Path, StringComparer.Ordinal),
                 DefaultRuntime = config.DefaultRuntime,
+                PodContainers = config.DockerApi.PodContainers,
             });
+
+            // The Docker door shows pod containers through this contract only; it knows nothing of the CRI.
+            builder.Services.AddSingleton<Docker.Containers.Pods.IPodContainerSource, CriPodContainerSource>();
         }
 
         builder.Services.AddGrpc(grpc =>
