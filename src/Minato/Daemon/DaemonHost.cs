@@ -185,6 +185,8 @@ internal static class DaemonHost
             .AddBridgeNetworks(config);
         if (config.DockerApi.Enabled)
         {
+            // The Docker door shows pod containers through this contract only; it knows nothing of the CRI.
+            builder.Services.AddSingleton<Docker.Containers.Pods.IPodContainerSource, CriPodContainerSource>();
             builder.Services.AddDockerApi(new DockerHostOptions
             {
                 RootDirectory = config.Root,
@@ -194,9 +196,6 @@ internal static class DaemonHost
                 DefaultRuntime = config.DefaultRuntime,
                 PodContainers = config.DockerApi.PodContainers,
             });
-
-            // The Docker door shows pod containers through this contract only; it knows nothing of the CRI.
-            builder.Services.AddSingleton<Docker.Containers.Pods.IPodContainerSource, CriPodContainerSource>();
         }
 
         builder.Services.AddGrpc(grpc =>
