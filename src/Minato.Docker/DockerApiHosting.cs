@@ -22,6 +22,7 @@ public static class DockerApiHosting
     public static IServiceCollection AddDockerApi(this IServiceCollection services, DockerHostOptions options)
     {
         services.TryAddSingleton<IHostDevices, HostDevices>();
+        services.TryAddSingleton<Containers.Pods.IPodContainerSource, Containers.Pods.NoPodContainers>();
         return services
             .AddSingleton(options)
             .AddSingleton<ImageDetails>()
@@ -31,6 +32,7 @@ public static class DockerApiHosting
             .AddSingleton(services => new DockerSpecBuilder(
                 DockerSpecOptions.FromHost(options.CgroupDriver, ExecutableSearch.Find("catatonit")),
                 services.GetRequiredService<IHostDevices>()))
+            .AddSingleton<Containers.Pods.PodContainerView>()
             .AddSingleton<DockerContainers>()
             .AddSingleton<ExecSessions>()
             .AddSingleton<Events.DockerEvents>()

@@ -16,4 +16,7 @@ public sealed record DockerHostOptions
     public required IReadOnlyDictionary<string, string> Runtimes { get; init; }
 
     public required string DefaultRuntime { get; init; }
+
+    /// <summary>How pod containers are shown (<c>docker_api.pod_containers</c>); read-only by default.</summary>
+    public Containers.Pods.PodContainerMode PodContainers { get; init; } = Containers.Pods.PodContainerMode.ReadOnly;
 }

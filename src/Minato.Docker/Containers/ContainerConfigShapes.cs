@@ -45,6 +45,9 @@ public sealed record ContainerConfig
 
     /// <summary>Seconds a stop waits before SIGKILL; null for the default of 10.</summary>
     public int? StopTimeout { get; init; }
+
+    /// <summary>The health check: the request's merged over the image's at create; null when neither has one.</summary>
+    public HealthConfig? Healthcheck { get; init; }
 }
 
 /// <summary>The body of <c>POST /containers/create</c>: the Config fields at the top level, plus HostConfig and NetworkingConfig.</summary>
@@ -90,6 +93,8 @@ public sealed record ContainerCreateRequest
 
     public int? StopTimeout { get; init; }
 
+    public HealthConfig? Healthcheck { get; init; }
+
     public HostConfig? HostConfig { get; init; }
 
     public NetworkingConfig? NetworkingConfig { get; init; }
@@ -117,6 +122,7 @@ public sealed record ContainerCreateRequest
         Labels = Labels,
         StopSignal = StopSignal,
         StopTimeout = StopTimeout,
+        Healthcheck = Healthcheck,
     };
 }
 

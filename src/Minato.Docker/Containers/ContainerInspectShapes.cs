@@ -27,6 +27,10 @@ public sealed record ContainerState
     public required string StartedAt { get; init; }
 
     public required string FinishedAt { get; init; }
+
+    /// <summary>The health check's state; absent when the container has none.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public HealthState? Health { get; init; }
 }
 
 /// <summary>NetworkSettings of inspect.</summary>

@@ -14,10 +14,15 @@ public sealed partial class ContainerRoutes
 {
     private async Task AttachAsync(DockerRequest request)
     {
-        var container = Container(request);
         var (stdin, stdout, stderr) = (request.QueryBool("stdin"), request.QueryBool("stdout"), request.QueryBool("stderr"));
+        var (container, state) = Viewed(request);
+        if (stdin && state.Owner != DockerContainers.Owner)
+        {
+            // Output may be watched; input would change what the kubelet runs.
+            throw Pods.PodContainerView.Refusal(container);
+        }
+
         var detach = DetachKeys.Parse(request.Query("detachKeys"));
-        var state = containers.State(container);
         if (state.Phase == ContainerPhase.Exited && request.QueryBool("stream"))
         {
             throw DockerApiException.Conflict("You cannot attach to a stopped container, start it first");

@@ -103,7 +103,7 @@ public sealed partial class ContainerRoutes
             "removed" => WaitCondition.Removed,
             var other => throw DockerApiException.BadRequest($"invalid condition: \"{other}\""),
         };
-        var container = Container(request);
+        var (container, _) = Viewed(request);
         var exit = containers.WaitAsync(container, condition, request.Aborted);
         if (condition == WaitCondition.NextExit && engine.Find(container.Id) is { Phase: ContainerPhase.Exited } state &&
             ContainerViews.FromNanoseconds(state.StartedAt) >= arrived - WaitStartSlack)

@@ -9,7 +9,8 @@ public sealed partial class ContainerRoutes
     private async Task ListAsync(DockerRequest request)
     {
         var filters = request.Filters();
-        filters.Validate(ContainerFilters.ListFilters);
+        filters.Validate([.. ContainerFilters.ListFilters, "health"]);
+        var health = HealthFilter(filters);
         var all = request.QueryBool("all");
         var limit = QueryInt(request, "limit") ?? -1;
         var size = request.QueryBool("size");
@@ -17,11 +18,12 @@ public sealed partial class ContainerRoutes
         var rows = new List<ContainerSummary>();
 
         // Newest first, as dockerd lists them.
-        foreach (var (container, state) in containers.List().Reverse())
+        foreach (var (container, state) in containers.List().Concat(containers.PodView.List()).OrderBy(r => r.State.CreatedAt).Reverse())
         {
             var stateName = ContainerViews.StateName(container, state);
             if ((!all && limit <= 0 && state.Phase != ContainerPhase.Running && filters.Get("status").Count == 0 && filters.Get("exited").Count == 0) ||
-                !ContainerFilters.Matches(filters, container, state, stateName))
+                !ContainerFilters.Matches(filters, container, state, stateName) ||
+                (health.Count > 0 && !health.Contains(containers.Health.Status(container.Id))))
             {
                 continue;
             }
@@ -35,11 +37,11 @@ public sealed partial class ContainerRoutes
                 Command = ContainerViews.Command(container),
                 Created = state.CreatedAt / 1_000_000_000,
                 Ports = ContainerViews.Ports(container),
-                SizeRw = size ? (long)engine.Usage(state).LayerBytes : null,
-                SizeRootFs = size ? (long)engine.Usage(state).LayerBytes : null,
+                SizeRw = size ? LayerBytes(state) : null,
+                SizeRootFs = size ? LayerBytes(state) : null,
                 Labels = container.Config.Labels ?? [],
                 State = stateName,
-                Status = ContainerViews.StatusText(container, state, now),
+                Status = ContainerViews.StatusText(container, state, now) + HealthSuffix(container, stateName),
                 HostConfig = new SummaryHostConfig(container.HostConfig.NetworkMode is { Length: > 0 } mode ? mode : "bridge"),
                 NetworkSettings = new SummaryNetworkSettings(ContainerViews.Networks(container)),
                 Mounts = ContainerViews.Mounts(container),
@@ -55,8 +57,7 @@ public sealed partial class ContainerRoutes
 
     private async Task InspectAsync(DockerRequest request)
     {
-        var container = Container(request);
-        var state = containers.State(container);
+        var (container, state) = Viewed(request);
         var stateName = ContainerViews.StateName(container, state);
         var size = request.QueryBool("size");
         var inspect = new ContainerInspect
@@ -77,6 +78,7 @@ public sealed partial class ContainerRoutes
                 Error = state.Phase == ContainerPhase.Exited ? state.Message : string.Empty,
                 StartedAt = ContainerViews.Time(state.StartedAt),
                 FinishedAt = ContainerViews.Time(state.FinishedAt),
+                Health = containers.Health.Get(container.Id),
             },
             Image = container.ImageId,
             ResolvConfPath = container.ResolvConfPath,
@@ -93,14 +95,37 @@ public sealed partial class ContainerRoutes
                 ["UpperDir"] = Path.Combine(state.LayerDirectory, "upper"),
                 ["WorkDir"] = Path.Combine(state.LayerDirectory, "work"),
             }),
-            SizeRw = size ? (long)engine.Usage(state).LayerBytes : null,
-            SizeRootFs = size ? (long)engine.Usage(state).LayerBytes : null,
+            SizeRw = size ? LayerBytes(state) : null,
+            SizeRootFs = size ? LayerBytes(state) : null,
             Mounts = ContainerViews.Mounts(container),
             Config = container.Config,
             NetworkSettings = NetworkSettings(container),
         };
         await request.WriteJsonAsync(inspect, DockerJson.Default.ContainerInspect);
     }
+
+    /// <summary>The <c>health</c> filter's values, checked.</summary>
+    private static IReadOnlyList<string> HealthFilter(Filters filters)
+    {
+        var values = filters.Get("health");
+        return values.FirstOrDefault(v => v is not ("starting" or "healthy" or "unhealthy" or "none")) is { } bad
+            ? throw DockerApiException.BadRequest($"Unrecognised filter value for health: {bad}")
+            : values;
+    }
+
+    /// <summary>ps's health after <c>Up ...</c>: <c> (health: starting)</c>, <c> (healthy)</c>, <c> (unhealthy)</c>.</summary>
+    private string HealthSuffix(DockerContainer container, string stateName) =>
+        stateName != "running" ? string.Empty : containers.Health.Status(container.Id) switch
+        {
+            "starting" => " (health: starting)",
+            "healthy" => " (healthy)",
+            "unhealthy" => " (unhealthy)",
+            _ => string.Empty,
+        };
+
+    /// <summary>The writable layer's size; a sandbox has none (it is not an engine container).</summary>
+    private long LayerBytes(ContainerRecord state) =>
+        state.Owner == Pods.PodContainerView.SandboxOwner ? 0 : (long)engine.Usage(state).LayerBytes;
 
     private static InspectNetworkSettings NetworkSettings(DockerContainer container)
     {

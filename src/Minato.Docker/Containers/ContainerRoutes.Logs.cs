@@ -13,7 +13,7 @@ public sealed partial class ContainerRoutes
 
     private async Task LogsAsync(DockerRequest request)
     {
-        var container = Container(request);
+        var (container, state) = Viewed(request);
         var options = new LogOptions(
             request.QueryBool("stdout"),
             request.QueryBool("stderr"),
@@ -27,7 +27,6 @@ public sealed partial class ContainerRoutes
         }
 
         var follow = request.QueryBool("follow");
-        var state = containers.State(container);
         request.Http.Response.StatusCode = StatusCodes.Status200OK;
         request.Http.Response.ContentType = ContentType(request, container.Config.Tty);
         await request.Http.Response.StartAsync(request.Aborted);

@@ -13,8 +13,7 @@ public sealed partial class ContainerRoutes
 
     private async Task TopAsync(DockerRequest request)
     {
-        var container = Container(request);
-        var state = containers.State(container);
+        var (container, state) = Viewed(request);
         if (state.Phase != ContainerPhase.Running)
         {
             throw DockerApiException.Conflict($"Container {container.Id} is not running");

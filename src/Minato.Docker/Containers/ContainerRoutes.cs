@@ -34,7 +34,12 @@ public sealed partial class ContainerRoutes(
         new(HttpMethods.Delete, "/containers/{id}", RemoveAsync, 0),
     ];
 
+    /// <summary>The Docker container the route names, for a call that may change it (403 for a pod container).</summary>
     private DockerContainer Container(DockerRequest request) => containers.Get(request.Route("id"));
+
+    /// <summary>The container the route names, a pod's too (read-only), with its state: for inspect, logs, top, wait
+    /// and stats.</summary>
+    private (DockerContainer Container, ContainerRecord State) Viewed(DockerRequest request) => containers.View(request.Route("id"));
 
     /// <summary>An integer query parameter, or null when absent.</summary>
     private static int? QueryInt(DockerRequest request, string name) =>

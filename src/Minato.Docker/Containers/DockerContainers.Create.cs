@@ -29,6 +29,8 @@ public sealed partial class DockerContainers
         }
 
         var imageConfig = details.Of(image).Config.Config;
+        HealthPolicy.Check(config.Healthcheck);
+        config = config with { Healthcheck = HealthPolicy.Merge(config.Healthcheck, HealthPolicy.FromImage(details.Of(image))) };
         var command = DockerProcess.Command(config, imageConfig?.Entrypoint ?? [], imageConfig?.Cmd ?? []);
         var id = ContainerService.NewId();
         var container = new DockerContainer

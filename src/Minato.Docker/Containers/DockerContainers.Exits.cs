@@ -84,6 +84,11 @@ public sealed partial class DockerContainers
         foreach (var container in _store.All.ToList())
         {
             var state = _engine.Find(container.Id);
+            if (state is { Phase: ContainerPhase.Running })
+            {
+                Health.Start(container, state.StartedAt);
+            }
+
             if (state is { Phase: ContainerPhase.Exited } && container.ExpectRunning)
             {
                 await _changes.Writer.WriteAsync((container.Id, PendingWork.Exit), cancellationToken);
@@ -100,11 +105,36 @@ public sealed partial class DockerContainers
     {
         if (change.Container.Owner != Owner)
         {
+            // A pod container's wait (it is shown read-only): its exit and removal come from the engine alone.
+            var code = change.Container.ExitCode;
+            switch (change.Kind)
+            {
+                case ContainerChangeKind.Exited:
+                    CompleteWaiters(change.Container.Id, WaitCondition.NextExit, code);
+                    CompleteWaiters(change.Container.Id, WaitCondition.NotRunning, code);
+                    break;
+                case ContainerChangeKind.Removed:
+                    CompleteWaiters(change.Container.Id, WaitCondition.Removed, code);
+                    _waiters.TryRemove(change.Container.Id, out _);
+                    break;
+            }
+
             return;
+        }
+
+        // Health probes follow each run; their state is in memory only (recovery starts them again).
+        if (change.Kind == ContainerChangeKind.Started && _store.Get(change.Container.Id) is { } started)
+        {
+            Health.Start(started, change.Container.StartedAt);
+        }
+        else if (change.Kind == ContainerChangeKind.Removed)
+        {
+            Health.Forget(change.Container.Id);
         }
 
         if (change.Kind == ContainerChangeKind.Exited)
         {
+            Health.Stop(change.Container.Id);
             CompleteWaiters(change.Container.Id, WaitCondition.NextExit, change.Container.ExitCode);
             CompleteWaiters(change.Container.Id, WaitCondition.NotRunning, change.Container.ExitCode);
             _lastExit[change.Container.Id] = change.Container.ExitCode;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
+using Minato.Docker.Containers.Pods;
 using Minato.Docker.Http;
 using Minato.Docker.Networks;
 using Minato.Engine.Containers;
@@ -42,8 +43,9 @@ public sealed partial class DockerContainers : IDisposable
     public DockerContainers(
         ContainerService engine, DockerContainerStore store, ImageStore images, ContainerNetworks networks, DockerSpecBuilder specs,
         DockerHostOptions options, TimeProvider time, ILogger<DockerContainers> logger, Events.DockerEvents events,
-        Engine.Volumes.VolumeService volumes)
+        Engine.Volumes.VolumeService volumes, PodContainerView pods)
     {
+        PodView = pods;
         _events = events;
         _volumes = volumes;
         _engine = engine;
@@ -54,14 +56,36 @@ public sealed partial class DockerContainers : IDisposable
         _options = options;
         _time = time;
         _logger = logger;
+        Health = new HealthChecks(engine, time, logger, (id, action) =>
+        {
+            if (_store.Get(id) is { } container)
+            {
+                Publish(action, container);
+            }
+        });
         _engine.Changed += OnChanged;
         _loop = Task.Run(() => HandleChangesAsync(_stopping.Token));
     }
 
-    /// <summary>The door's record of <paramref name="reference"/> (id, name or unique id prefix).</summary>
-    /// <exception cref="DockerApiException">404 <c>No such container: x</c>.</exception>
+    /// <summary>The health checks of running containers.</summary>
+    public HealthChecks Health { get; }
+
+    /// <summary>The pod containers shown read-only beside the door's own.</summary>
+    public PodContainerView PodView { get; }
+
+    /// <summary>The door's record of <paramref name="reference"/> (id, name or unique id prefix), for a call that may
+    /// change it.</summary>
+    /// <exception cref="DockerApiException">404 <c>No such container: x</c>; 403 when it names a pod container.</exception>
     public DockerContainer Get(string reference) =>
-        _store.Resolve(reference) ?? throw DockerApiException.NotFound($"No such container: {reference}");
+        _store.Resolve(reference) ??
+        (PodView.Resolve(reference) is { } pod ? throw PodContainerView.Refusal(pod.Container) : throw DockerApiException.NotFound($"No such container: {reference}"));
+
+    /// <summary>The container <paramref name="reference"/> names, the door's own or a pod's, with its state, for a call
+    /// that only reads it (inspect, logs, top, wait, stats).</summary>
+    /// <exception cref="DockerApiException">404 <c>No such container: x</c>.</exception>
+    public (DockerContainer Container, ContainerRecord State) View(string reference) =>
+        _store.Resolve(reference) is { } own ? (own, State(own))
+            : PodView.Resolve(reference) ?? throw DockerApiException.NotFound($"No such container: {reference}");
 
     /// <summary>Every Docker container with its engine state, oldest first.</summary>
     public IReadOnlyList<(DockerContainer Container, ContainerRecord State)> List() =>
@@ -130,6 +154,7 @@ public sealed partial class DockerContainers : IDisposable
     public void Dispose()
     {
         _engine.Changed -= OnChanged;
+        Health.Dispose();
         _changes.Writer.TryComplete();
         _stopping.Cancel();
         _stopping.Dispose();

@@ -55,6 +55,7 @@ public static class ConfigJson
             json.WriteString("bridge_name", config.DockerApi.BridgeName);
             json.WriteString("bridge_subnet", config.DockerApi.BridgeSubnet);
             json.WriteString("network_pool", config.DockerApi.NetworkPool);
+            json.WriteString("pod_containers", ConfigSchema.PodContainersName(config.DockerApi.PodContainers));
             json.WriteEndObject();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)

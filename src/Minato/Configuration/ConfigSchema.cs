@@ -86,7 +86,13 @@ internal static class ConfigSchema
             c => Quote(c.DockerApi.BridgeSubnet), (c, e) => c with { DockerApi = c.DockerApi with { BridgeSubnet = Subnet(e) } }),
         new("network_pool", "IPv4 range user-defined networks created without a subnet take a /24 from.",
             c => Quote(c.DockerApi.NetworkPool), (c, e) => c with { DockerApi = c.DockerApi with { NetworkPool = Subnet(e) } }),
+        new("pod_containers", "How the kubelet's pod containers show through the Docker API: \"read-only\" (as dockershim named and labelled them; any change is refused with 403, the kubelet owns them) or \"hidden\".",
+            c => Quote(PodContainersName(c.DockerApi.PodContainers)),
+            (c, e) => c with { DockerApi = c.DockerApi with { PodContainers = OneOf(e, "read-only", "hidden") == "hidden" ? Docker.Containers.Pods.PodContainerMode.Hidden : Docker.Containers.Pods.PodContainerMode.ReadOnly } }),
     ];
+
+    internal static string PodContainersName(Docker.Containers.Pods.PodContainerMode mode) =>
+        mode == Docker.Containers.Pods.PodContainerMode.Hidden ? "hidden" : "read-only";
 
     /// <summary>A Linux interface name: 1 to 15 bytes of letters, digits, '_', '.' or '-'.</summary>
     private static string InterfaceName(TomlEntry entry)

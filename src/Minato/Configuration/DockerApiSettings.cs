@@ -30,6 +30,10 @@ public sealed record DockerApiSettings
     /// <summary>Where user-defined networks created without a subnet take a /24 from.</summary>
     public string NetworkPool { get; init; } = "10.81.0.0/16";
 
+    /// <summary>How pod containers show through the Docker API: read-only (dockershim's names and labels; changes
+    /// refused with 403) or hidden.</summary>
+    public Docker.Containers.Pods.PodContainerMode PodContainers { get; init; } = Docker.Containers.Pods.PodContainerMode.ReadOnly;
+
     /// <summary>True when a listener is configured.</summary>
     public bool Enabled => Listen.Length > 0;
 

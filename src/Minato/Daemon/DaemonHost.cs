@@ -185,6 +185,8 @@ internal static class DaemonHost
             .AddBridgeNetworks(config);
         if (config.DockerApi.Enabled)
         {
+            // The Docker door shows pod containers through this contract only; it knows nothing of the CRI.
+            builder.Services.AddSingleton<Docker.Containers.Pods.IPodContainerSource, CriPodContainerSource>();
             builder.Services.AddDockerApi(new DockerHostOptions
             {
                 RootDirectory = config.Root,
@@ -192,6 +194,7 @@ internal static class DaemonHost
                 CgroupVersion = CgroupModeDetector.DetectSelf() == CgroupMode.Unified ? "2" : "1",
                 Runtimes = config.RuntimeHandlers.ToDictionary(h => h.Name, h => h.Path, StringComparer.Ordinal),
                 DefaultRuntime = config.DefaultRuntime,
+                PodContainers = config.DockerApi.PodContainers,
             });
         }
 

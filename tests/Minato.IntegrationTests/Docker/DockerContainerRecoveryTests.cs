@@ -75,6 +75,44 @@ public sealed class DockerContainerRecoveryTests : IAsyncLifetime
         Assert.Equal("run\nrun\n", logs.Stdout);
     }
 
+    [Fact]
+    public async Task DaemonRestart_RunningContainerWithHealthcheck_ProbedAgain()
+    {
+        await using (var first = await StartAsync())
+        {
+            using var docker = new DockerClient(first);
+            Assert.Equal(0, (await docker.RunAsync("pull", _image)).ExitCode);
+            var run = await docker.RunAsync("run", "-d", "--name", "probed", "--network", "none", "--health-cmd", "echo alive",
+                "--health-interval", "1s", _image, "sleep", "300");
+            Assert.True(run.ExitCode == 0, run.ToString());
+            Assert.Equal("healthy", await WaitForHealthAsync(docker, "probed", "healthy"));
+            Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(30)));
+        }
+
+        await using var second = await StartAsync();
+        using var again = new DockerClient(second);
+        var status = await WaitForHealthAsync(again, "probed", "healthy");
+        var output = (await again.RunAsync("inspect", "-f", "{{(index .State.Health.Log 0).Output}}", "probed")).Stdout.Trim();
+
+        // Health state is kept in memory only: a result in the log means the probes run again after the restart.
+        Assert.Equal("healthy", status);
+        Assert.Equal("alive", output);
+    }
+
+    private static async Task<string> WaitForHealthAsync(DockerClient docker, string name, string wanted)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        string status;
+        do
+        {
+            await Task.Delay(250);
+            status = (await docker.RunAsync("inspect", "-f", "{{.State.Health.Status}}", name)).Stdout.Trim();
+        }
+        while (status != wanted && DateTime.UtcNow < deadline);
+
+        return status;
+    }
+
     private Task<MinatoDaemon> StartAsync() =>
         MinatoDaemon.StartInAsync(_dir, "--docker-api", "unix://" + Path.Combine(_dir, "docker.sock"), "--cni-config-dir", _network.ConfigDir);
 }

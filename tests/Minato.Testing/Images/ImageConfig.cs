@@ -24,4 +24,9 @@ public sealed record ImageConfig
     public string? StopSignal { get; init; }
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>A Dockerfile <c>HEALTHCHECK CMD-SHELL</c> line, probed every <see cref="HealthcheckInterval"/>; null for none.</summary>
+    public string? Healthcheck { get; init; }
+
+    public TimeSpan HealthcheckInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

@@ -75,6 +75,16 @@ internal static class Json
         }
 
         AddIfSet(node, "StopSignal", config.StopSignal);
+        if (config.Healthcheck is not null)
+        {
+            node["Healthcheck"] = new JsonObject
+            {
+                ["Test"] = Strings(["CMD-SHELL", config.Healthcheck]),
+                ["Interval"] = config.HealthcheckInterval.Ticks * 100,
+                ["Retries"] = 2,
+            };
+        }
+
         return node;
     }
 

@@ -47,6 +47,15 @@ public static class TestImageRecipes
             return await image.BuildAsync(dir, cancellationToken: ct);
         });
 
+    /// <summary>Busybox whose config has a <c>HEALTHCHECK CMD-SHELL</c> of <paramref name="command"/>, every second, 2 retries.</summary>
+    public static TestImageRecipe BusyboxHealthcheck(string command) =>
+        new("busybox-health", $"busybox-health {command} {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+        {
+            var image = new TestImageBuilder { Config = BusyboxRootfs.Config with { Healthcheck = command } };
+            image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct));
+            return await image.BuildAsync(dir, cancellationToken: ct);
+        });
+
     /// <summary>Busybox with <c>/data</c> a symlink to <c>/</c> declared as a VOLUME: a runtime that resolves the
     /// volume on the host instead of inside the rootfs would pull host files into the container.</summary>
     public static TestImageRecipe VolumeSymlinkToRoot { get; } = new("volume-symlink", $"volume-symlink {BusyboxRootfs.RecipeKey}", async (dir, ct) =>

@@ -33,6 +33,27 @@ public sealed class DockerApiConfigTests : IDisposable
     }
 
     [Fact]
+    public void Load_PodContainers_DefaultReadOnlyAndHiddenApplied()
+    {
+        var defaults = ConfigLoader.Load(_dir.Write("d.toml", "[docker_api]\n"), new ConfigOverrides());
+        var hidden = ConfigLoader.Load(_dir.Write("h.toml", "[docker_api]\npod_containers = \"hidden\"\n"), new ConfigOverrides());
+
+        Assert.Equal(Minato.Docker.Containers.Pods.PodContainerMode.ReadOnly, defaults.DockerApi.PodContainers);
+        Assert.Equal(Minato.Docker.Containers.Pods.PodContainerMode.Hidden, hidden.DockerApi.PodContainers);
+    }
+
+    [Fact]
+    public void Load_PodContainersUnknownValue_RefusedNamingTheKey()
+    {
+        var file = _dir.Write("m.toml", "[docker_api]\npod_containers = \"writable\"\n");
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.Load(file, new ConfigOverrides()));
+
+        Assert.Contains("docker_api.pod_containers", e.Message, StringComparison.Ordinal);
+        Assert.Contains("read-only, hidden", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_PlainTcpListen_RefusedNamingTheKeyAndTheTlsKeys()
     {
         var file = _dir.Write("m.toml", "[docker_api]\nlisten = \"tcp://0.0.0.0:2375\"\n");
