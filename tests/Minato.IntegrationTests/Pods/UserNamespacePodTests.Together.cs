@@ -10,7 +10,8 @@ namespace Minato.IntegrationTests.Pods;
 /// feature at once (issue 14's "done when").</summary>
 public sealed partial class UserNamespacePodTests
 {
-    /// <summary>Each feature checked from inside one container, a line each, then <c>done</c> and a wait (for the host side).</summary>
+    /// <summary>Each feature checked from inside one container, a line each (and a CRI device renamed like the CDI one), then
+    /// <c>done</c> and a wait (for the host side).</summary>
     private const string TogetherScript =
         "echo uid=$(id -u); echo image-owner=$(stat -c %u:%g /image/bin/busybox); cat /image/etc/passwd >/dev/null && echo image-read=ok; " +
         "touch /image/x 2>/dev/null && echo image-write=allowed || echo image-write=refused; " +
@@ -18,6 +19,7 @@ public sealed partial class UserNamespacePodTests
         "cat /rro/sub/marker; touch /rro/top 2>/dev/null && echo rro-top=writable || echo rro-top=readonly; " +
         "touch /rro/sub/new 2>/dev/null && echo rro-sub=writable || echo rro-sub=readonly; " +
         "echo cdi-env=$CDI_USERNS; test -c /dev/minato-userns0 && echo cdi-node=char; echo x > /dev/minato-userns0 && echo cdi-write=ok; " +
+        "echo device-read=$(head -c 3 /dev/minato-zero | wc -c); " +
         "echo done; sleep 300";
 
     /// <summary>pid 1's name, how many sleeps the container sees, its own uid and its pid namespace, one a line.</summary>
@@ -53,6 +55,12 @@ public sealed partial class UserNamespacePodTests
         Assert.Equal(seen, after);
 
         await _daemon.Runtime.RemovePodSandboxAsync(new RemovePodSandboxRequest { PodSandboxId = podId });
+        // unshare, the init's parent, reaps it a moment after the kill.
+        for (var i = 0; i < 100 && Directory.Exists($"/proc/{init}"); i++)
+        {
+            await Task.Delay(50);
+        }
+
         Assert.False(Directory.Exists($"/proc/{init}"));
         Assert.False(IsMounted(pidPin));
         Assert.False(IsMounted(userPin));
@@ -79,6 +87,7 @@ public sealed partial class UserNamespacePodTests
             config.Mounts.Add(new Mount { ContainerPath = "/image", Image = new ImageSpec { Image = _busybox } });
             config.Mounts.Add(new Mount { ContainerPath = "/rro", HostPath = tree, Readonly = true, RecursiveReadOnly = true });
             config.CDIDevices.Add(new CDIDevice { Name = "example.com/userns=null0" });
+            config.Devices.Add(new Device { ContainerPath = "/dev/minato-zero", HostPath = "/dev/zero", Permissions = "rw" });
             var id = await CreateAsync(podId, pod, config);
             await _daemon.Runtime.StartContainerAsync(new StartContainerRequest { ContainerId = id });
 
@@ -88,7 +97,7 @@ public sealed partial class UserNamespacePodTests
             Assert.Equal(
                 ["uid=0", "image-owner=0:0", "image-read=ok", "image-write=refused", "image-exec=refused",
                  "submount-visible", "rro-top=readonly", "rro-sub=readonly",
-                 "cdi-env=null0", "cdi-node=char", "cdi-write=ok", "done"],
+                 "cdi-env=null0", "cdi-node=char", "cdi-write=ok", "device-read=3", "done"],
                 output);
             Assert.Equal($"Uid:\t{HostBase}\t{HostBase}\t{HostBase}\t{HostBase}", hostStatus.Single(l => l.StartsWith("Uid:", StringComparison.Ordinal)));
             await File.WriteAllTextAsync(Path.Combine(sub, "from-host"), "ok");
