@@ -46,6 +46,9 @@ public sealed partial class UserNamespacePodTests
         var seen = await RunToExitAsync(podId, pod, SharingPid(Container("looker", "sh", "-c", ProcessesScript)));
         Assert.Equal(["1=catatonit", "sleep=1", "uid=0", $"pidns={NamespaceLink(pidPin)}"], seen);
 
+        // exec joins the same pid namespace: the pod's init, not the container's process, is pid 1.
+        Assert.Equal(["catatonit", "0"], Lines(await ExecAsync(sleeper, "sh", "-c", "cat /proc/1/comm; id -u")));
+
         ProcessSignals.Send(_daemon.ProcessId, ProcessSignals.SigKill);
         await _daemon.DisposeAsync();
         _daemon = await StartAsync();
