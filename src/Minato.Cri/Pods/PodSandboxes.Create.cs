@@ -31,7 +31,9 @@ public sealed partial class PodSandboxes
         {
             var init = options.PidInitPath
                 ?? throw new PreconditionException("a pod-level pid namespace needs catatonit (Debian package catatonit), which is not installed");
-            var pid = await namespaces.StartPidInitAsync(init, pidPath, pinned, cancellationToken);
+            // In the pod's user namespace too when it has one, so that namespace owns the pid namespace its containers join.
+            var join = userPath is null ? pinned : new Dictionary<NamespaceKind, string>(pinned) { [NamespaceKind.User] = userPath };
+            var pid = await namespaces.StartPidInitAsync(init, pidPath, join, cancellationToken);
             sandbox = store.Update(sandbox with { InitPid = pid });
         }
 

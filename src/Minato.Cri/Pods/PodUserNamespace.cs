@@ -66,12 +66,6 @@ public sealed record PodUserNamespace(NamespaceMode Mode, IReadOnlyList<LinuxIdM
         {
             throw new InvalidInputException($"{field} mode POD cannot be combined with namespace_options.pid NODE: the host's pid namespace is not the pod's user namespace's");
         }
-
-        // The pod's pid namespace is made around its init on a daemon thread, which cannot enter a user namespace.
-        if (namespaces.Pid == NamespaceMode.Pod)
-        {
-            throw new InvalidInputException($"{field} mode POD cannot be combined with namespace_options.pid POD (a shared process namespace) yet");
-        }
     }
 
     private static void Ranges(string field, IReadOnlyList<LinuxIdMapping> ranges)

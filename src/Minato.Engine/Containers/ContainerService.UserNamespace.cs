@@ -25,6 +25,9 @@ public sealed partial class ContainerService
             linux = linux with { Namespaces = [new LinuxNamespace("user", userNamespace.Path), .. linux.Namespaces ?? []] };
         }
 
+        // Device nodes are bound from the host, never id-mapped (devtmpfs cannot be).
+        (spec, var deviceBinds) = UserNamespaceDevices.Prepare(spec with { Linux = linux }, record.BundleDirectory, userNamespace.Mappings);
+        linux = spec.Linux!;
         var mounted = new List<SpecMount>();
         Directory.CreateDirectory(record.IdMappedDirectory);
         foreach (var mount in spec.Mounts ?? [])
@@ -50,7 +53,7 @@ public sealed partial class ContainerService
             mounted.Add(mount with { Source = target });
         }
 
-        return spec with { Linux = linux, Mounts = mounted };
+        return spec with { Linux = linux, Mounts = [.. mounted, .. deviceBinds] };
     }
 
     /// <summary>The runtime mounts the rootfs and the binds from inside the user namespace, as its root, which is no

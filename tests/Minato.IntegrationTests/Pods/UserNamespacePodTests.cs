@@ -10,7 +10,7 @@ namespace Minato.IntegrationTests.Pods;
 /// <summary>Pods with <c>hostUsers: false</c> (KEP-127) through the daemon, real runc 1.1.5, conmon, overlayfs and CNI: the
 /// pod's pinned user namespace owns its other namespaces, every container joins it, and the rootfs layers and bind
 /// volumes are id-mapped by the daemon.</summary>
-public sealed class UserNamespacePodTests : IAsyncLifetime
+public sealed partial class UserNamespacePodTests : IAsyncLifetime
 {
     /// <summary>What the kubelet sends: container id 0, a host id that is a multiple of 65536, length 65536.</summary>
     private const uint HostBase = 65536 * 7;
@@ -26,6 +26,9 @@ public sealed class UserNamespacePodTests : IAsyncLifetime
 
     private string Volume => Path.Combine(_dir, "volume");
 
+    /// <summary>The daemon's only CDI spec directory.</summary>
+    private string CdiDirectory => Path.Combine(_dir, "cdi");
+
     public async Task InitializeAsync()
     {
         // The daemon's state root is 0711 so that a pod's mapped root can reach its rootfs; the temporary directory above it
@@ -36,6 +39,8 @@ public sealed class UserNamespacePodTests : IAsyncLifetime
         _network = TestNetwork.Create();
         Directory.CreateDirectory(Home);
         Directory.CreateDirectory(Volume);
+        Directory.CreateDirectory(CdiDirectory);
+        await File.WriteAllTextAsync(Path.Combine(_dir, "minato.toml"), $"cdi_spec_dirs = [\"{CdiDirectory}\"]\n");
         _daemon = await StartAsync();
         _busybox = $"{_registry.Host}/library/busybox:1.36";
         await _daemon.Images.PullImageAsync(new PullImageRequest { Image = new ImageSpec { Image = _busybox } });
@@ -301,7 +306,7 @@ public sealed class UserNamespacePodTests : IAsyncLifetime
         return await reader.ReadLineAsync();
     }
 
-    private Task<MinatoDaemon> StartAsync() => MinatoDaemon.StartInAsync(Home, "--cni-config-dir", _network.ConfigDir);
+    private Task<MinatoDaemon> StartAsync() => MinatoDaemon.StartInAsync(Home, "--cni-config-dir", _network.ConfigDir, "--config", Path.Combine(_dir, "minato.toml"));
 
     private static NamespaceOption Options()
     {

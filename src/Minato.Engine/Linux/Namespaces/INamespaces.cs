@@ -43,7 +43,8 @@ public interface INamespaces
 
     /// <summary>
     /// Starts <paramref name="initExecutable"/> as pid 1 of a new pid namespace (inside the given namespaces) and pins
-    /// that namespace at <paramref name="pinPath"/>. Returns the init's pid in the host's pid namespace.
+    /// that namespace at <paramref name="pinPath"/>. Returns the init's pid in the host's pid namespace. With a user
+    /// namespace in <paramref name="join"/>, the init runs as that namespace's root and the pid namespace is owned by it.
     /// </summary>
     Task<int> StartPidInitAsync(string initExecutable, string pinPath, IReadOnlyDictionary<NamespaceKind, string> join, CancellationToken cancellationToken);
 

@@ -67,6 +67,11 @@ public sealed partial class LinuxNamespaces : INamespaces
 
     public async Task<int> StartPidInitAsync(string initExecutable, string pinPath, IReadOnlyDictionary<NamespaceKind, string> join, CancellationToken cancellationToken)
     {
+        if (join.ContainsKey(NamespaceKind.User))
+        {
+            return await StartPidInitInUserNamespaceAsync(initExecutable, pinPath, join, cancellationToken);
+        }
+
         return await DedicatedThread.RunAsync("minato-ns-init", () =>
         {
             // unshare(CLONE_NEWPID) changes only the namespace of this thread's future children; the thread

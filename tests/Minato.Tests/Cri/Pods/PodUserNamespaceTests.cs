@@ -40,7 +40,6 @@ public sealed class PodUserNamespaceTests
     [InlineData(NamespaceMode.Node, NamespaceMode.Container, NamespaceMode.Pod, "own network namespace")]
     [InlineData(NamespaceMode.Pod, NamespaceMode.Container, NamespaceMode.Node, "namespace_options.ipc NODE")]
     [InlineData(NamespaceMode.Pod, NamespaceMode.Node, NamespaceMode.Pod, "namespace_options.pid NODE")]
-    [InlineData(NamespaceMode.Pod, NamespaceMode.Pod, NamespaceMode.Pod, "namespace_options.pid POD")]
     public void Validate_HostOrSharedNamespaces_AreRefused(NamespaceMode network, NamespaceMode pid, NamespaceMode ipc, string expected)
     {
         var options = new PodUserNamespace(NamespaceMode.Pod, [Kubelet], [Kubelet]);
@@ -58,6 +57,17 @@ public sealed class PodUserNamespaceTests
         var many = Enumerable.Range(0, 340).Select(i => new LinuxIdMapping((uint)i, 1000 + (uint)i, 1)).ToList();
         new PodUserNamespace(NamespaceMode.Pod, many, many).Validate(Field, PodNamespaces);
         PodUserNamespace.Node.Validate(Field, new SandboxNamespaces(NamespaceMode.Node, NamespaceMode.Node, NamespaceMode.Node));
+    }
+
+    [Fact]
+    public void Validate_SharedProcessNamespace_IsAccepted()
+    {
+        // The pod's init is started inside the pod's user namespace, so its pid namespace is owned by it.
+        var options = new PodUserNamespace(NamespaceMode.Pod, [Kubelet], [Kubelet]);
+
+        var e = Record.Exception(() => options.Validate(Field, new SandboxNamespaces(NamespaceMode.Pod, NamespaceMode.Pod, NamespaceMode.Pod)));
+
+        Assert.Null(e);
     }
 
     [Fact]
