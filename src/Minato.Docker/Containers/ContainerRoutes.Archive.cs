@@ -21,7 +21,7 @@ public sealed partial class ContainerRoutes
     private async Task ArchiveHeadAsync(DockerRequest request)
     {
         var container = Container(request);
-        using var root = engine.OpenRootfs(container.Id);
+        using var root = OpenTree(container);
         var (_, info) = Find(root, container, ArchivePath(request));
         request.Http.Response.Headers[PathStatHeader] = PathStat(info);
         await request.WriteStatusAsync(StatusCodes.Status200OK);
@@ -31,7 +31,7 @@ public sealed partial class ContainerRoutes
     {
         var container = Container(request);
         var path = ArchivePath(request);
-        using var root = engine.OpenRootfs(container.Id);
+        using var root = OpenTree(container);
         var (resolved, info) = Find(root, container, path);
         request.Http.Response.Headers[PathStatHeader] = PathStat(info);
         request.Http.Response.ContentType = "application/x-tar";
@@ -51,7 +51,7 @@ public sealed partial class ContainerRoutes
             throw DockerApiException.BadRequest("container rootfs is marked read-only");
         }
 
-        using var root = engine.OpenRootfs(container.Id);
+        using var root = OpenTree(container);
         var resolved = ContainerFiles.Resolve(root, path, followLast: true);
         var status = root.GetStatus(resolved) ?? throw DockerApiException.NotFound($"Could not find the file {path} in container {container.ShortName}");
         if (!status.IsDirectory)
@@ -82,7 +82,8 @@ public sealed partial class ContainerRoutes
     private async Task ExportAsync(DockerRequest request)
     {
         var container = Container(request);
-        using var root = engine.OpenRootfs(container.Id);
+        // Like dockerd's export: the rootfs without the volumes and bind mounts over it.
+        using var root = ContainerTree.RootfsOnly(engine.OpenRootfs(container.Id));
         request.Http.Response.ContentType = "application/x-tar";
         await request.Http.Response.StartAsync(request.Aborted);
         await ContainerFiles.WriteTarAsync(root, string.Empty, string.Empty, request.Http.Response.Body, request.Aborted);
@@ -98,7 +99,17 @@ public sealed partial class ContainerRoutes
     private static string ArchivePath(DockerRequest request) =>
         request.Query("path") is { Length: > 0 } path ? path : throw DockerApiException.BadRequest("Bad parameter: path: must not be empty");
 
-    private static (string Resolved, ContainerPathInfo Info) Find(RootedDirectory root, DockerContainer container, string path)
+    /// <summary>The container's files as its processes see them: the rootfs with its volumes and directory bind mounts.</summary>
+    private ContainerTree OpenTree(DockerContainer container)
+    {
+        var mounts = DockerMounts.Build(container)
+            .Where(m => m.Type == "bind" && m.Source is { Length: > 0 })
+            .Select(m => new TreeMount(m.Destination.Trim('/'), m.Source!, m.Options?.Contains("ro") == true))
+            .ToList();
+        return ContainerTree.Open(engine.OpenRootfs(container.Id), mounts);
+    }
+
+    private static (string Resolved, ContainerPathInfo Info) Find(ContainerTree root, DockerContainer container, string path)
     {
         var resolved = ContainerFiles.Resolve(root, path, ContainerFiles.FollowsLast(path));
         return ContainerFiles.Stat(root, resolved) is { } info

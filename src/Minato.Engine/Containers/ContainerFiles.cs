@@ -11,9 +11,9 @@ namespace Minato.Engine.Containers;
 /// <param name="LinkTarget">For a symlink, the absolute path it resolves to in the container; else empty.</param>
 public sealed record ContainerPathInfo(string Name, FileStatus Status, string LinkTarget);
 
-/// <summary>Files of a container's rootfs read and written as tar streams (Docker's archive, export and copy), every
-/// access through a <see cref="RootedDirectory"/>: paths resolve as inside the container, and no symlink or <c>..</c>
-/// leads out of it.</summary>
+/// <summary>Files of a container read and written as tar streams (Docker's archive, export and copy), every access
+/// through a <see cref="ContainerTree"/>: paths resolve as inside the container, and no symlink or <c>..</c> leads out
+/// of its rootfs or mounts.</summary>
 public static class ContainerFiles
 {
     /// <summary>Symlinks followed on one path at most, as Linux allows.</summary>
@@ -29,7 +29,7 @@ public static class ContainerFiles
     /// <paramref name="root"/> with every symlink on the way replaced by its target, <c>..</c> stopping at the root; the
     /// last component is followed only when <paramref name="followLast"/>.</summary>
     /// <exception cref="InvalidInputException">The path is empty, too long, holds NUL, or loops.</exception>
-    public static string Resolve(RootedDirectory root, string path, bool followLast)
+    public static string Resolve(ContainerTree root, string path, bool followLast)
     {
         ArgumentNullException.ThrowIfNull(root);
         Check(path);
@@ -78,7 +78,7 @@ public static class ContainerFiles
     public static bool FollowsLast(string path) => path.EndsWith('/') || path.EndsWith("/.", StringComparison.Ordinal) || path == ".";
 
     /// <summary>The entry at the clean <paramref name="path"/>, or null when there is none.</summary>
-    public static ContainerPathInfo? Stat(RootedDirectory root, string path)
+    public static ContainerPathInfo? Stat(ContainerTree root, string path)
     {
         ArgumentNullException.ThrowIfNull(root);
         if (root.GetStatus(path) is not { } status)
@@ -94,7 +94,7 @@ public static class ContainerFiles
     /// <summary>Writes the entry at the clean <paramref name="path"/> (a directory with everything below it) as a PAX tar,
     /// its entries named from <paramref name="rebase"/> (empty: the directory's contents at the top, its own entry left
     /// out). Symlinks below it are stored, never followed.</summary>
-    public static async Task WriteTarAsync(RootedDirectory root, string path, string rebase, Stream output, CancellationToken cancellationToken)
+    public static async Task WriteTarAsync(ContainerTree root, string path, string rebase, Stream output, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(root);
         await using var writer = new TarWriter(output, TarEntryFormat.Pax, leaveOpen: true);
@@ -135,20 +135,27 @@ public static class ContainerFiles
     /// <summary>Unpacks <paramref name="tar"/> into the directory at the clean <paramref name="directory"/>, confined to it
     /// and bounded as an image layer is.</summary>
     /// <exception cref="InvalidInputException">The destination is not a directory.</exception>
+    /// <exception cref="InvalidInputException">A read-only mount holds the destination.</exception>
     public static async Task ExtractAsync(
-        RootedDirectory root, string directory, Stream tar, UnpackOptions options, UnpackLimits limits, CancellationToken cancellationToken)
+        ContainerTree tree, string directory, Stream tar, UnpackOptions options, UnpackLimits limits, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(root);
-        if (root.GetStatus(directory) is not { IsDirectory: true })
+        ArgumentNullException.ThrowIfNull(tree);
+        var (root, inner, readOnly) = tree.Locate(directory);
+        if (root.GetStatus(inner) is not { IsDirectory: true })
         {
             throw new InvalidInputException($"extraction point /{directory} is not a directory");
         }
 
-        using var target = root.OpenSubdirectory(directory);
+        if (readOnly)
+        {
+            throw new InvalidInputException($"mounted volume at /{directory} is marked read-only");
+        }
+
+        using var target = root.OpenSubdirectory(inner);
         await new LayerUnpacker(limits).UnpackAsync(tar, target, options, cancellationToken);
     }
 
-    private static PaxTarEntry? Entry(RootedDirectory root, string path, string name, FileStatus status)
+    private static PaxTarEntry? Entry(ContainerTree root, string path, string name, FileStatus status)
     {
         PaxTarEntry entry;
         if (status.IsDirectory)

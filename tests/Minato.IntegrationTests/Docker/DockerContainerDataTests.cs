@@ -199,6 +199,24 @@ public sealed class DockerContainerDataTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Cp_IntoAndOutOfAVolume_TheRunningContainerSeesTheVolumeNotTheRootfsBelowIt()
+    {
+        await RunDetachedAsync("cpy", "-v", "/vol", _image, "sleep", "300");
+        var file = Path.Combine(_work, "vol.txt");
+        await File.WriteAllTextAsync(file, "in the volume\n");
+
+        var copyIn = await _docker.RunAsync("cp", file, "cpy:/vol/");
+        var seen = await _docker.RunAsync("exec", "cpy", "cat", "/vol/vol.txt");
+        var written = await _docker.RunAsync("exec", "cpy", "sh", "-c", "echo from inside > /vol/back.txt");
+        var copyOut = await _docker.RunAsync("cp", "cpy:/vol/back.txt", Path.Combine(_work, "back.txt"));
+
+        Assert.True(copyIn.ExitCode == 0, copyIn.ToString());
+        Assert.Equal("in the volume\n", seen.Stdout);
+        Assert.True(written.ExitCode == 0 && copyOut.ExitCode == 0, written + copyOut.ToString());
+        Assert.Equal("from inside\n", await File.ReadAllTextAsync(Path.Combine(_work, "back.txt")));
+    }
+
+    [Fact]
     public async Task Cp_SymlinkToEtcInsideContainer_ResolvesInTheContainerNeverOnTheHost()
     {
         var marker = $"/etc/minato-cp-marker-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4))}";

@@ -19,7 +19,7 @@ public sealed class ContainerFilesTests
         Directory.CreateDirectory(dirs.Combine("rootfs", "tmp"));
         File.CreateSymbolicLink(dirs.Combine("rootfs", "tmp", "etc"), "/etc");
         File.CreateSymbolicLink(dirs.Combine("rootfs", "tmp", "up"), "../../../../..");
-        using var root = RootedDirectory.Open(dirs.Combine("rootfs"));
+        using var root = ContainerTree.RootfsOnly(RootedDirectory.Open(dirs.Combine("rootfs")));
 
         Assert.Equal("etc/hostname", ContainerFiles.Resolve(root, "/tmp/etc/hostname", followLast: false));
         Assert.Equal("etc/passwd", ContainerFiles.Resolve(root, "/../../../etc/passwd", followLast: false));
@@ -35,7 +35,7 @@ public sealed class ContainerFilesTests
         Directory.CreateDirectory(dirs.Combine("rootfs"));
         File.CreateSymbolicLink(dirs.Combine("rootfs", "a"), "/b");
         File.CreateSymbolicLink(dirs.Combine("rootfs", "b"), "/a");
-        using var root = RootedDirectory.Open(dirs.Combine("rootfs"));
+        using var root = ContainerTree.RootfsOnly(RootedDirectory.Open(dirs.Combine("rootfs")));
 
         Assert.Throws<InvalidInputException>(() => ContainerFiles.Resolve(root, "/a/x", followLast: false));
         Assert.Throws<InvalidInputException>(() => ContainerFiles.Resolve(root, "", followLast: false));
@@ -47,7 +47,7 @@ public sealed class ContainerFilesTests
         using var dirs = new TempDirectory();
         dirs.Write("rootfs/srv/d/file", "data");
         File.CreateSymbolicLink(dirs.Combine("rootfs", "srv", "d", "host"), "/etc");
-        using var root = RootedDirectory.Open(dirs.Combine("rootfs"));
+        using var root = ContainerTree.RootfsOnly(RootedDirectory.Open(dirs.Combine("rootfs")));
         var output = new MemoryStream();
 
         await ContainerFiles.WriteTarAsync(root, "srv/d", "copy", output, CancellationToken.None);
@@ -72,7 +72,7 @@ public sealed class ContainerFilesTests
         using var dirs = new TempDirectory();
         Directory.CreateDirectory(dirs.Combine("rootfs", "tmp"));
         Directory.CreateDirectory(dirs.Combine("outside"));
-        using var root = RootedDirectory.Open(dirs.Combine("rootfs"));
+        using var root = ContainerTree.RootfsOnly(RootedDirectory.Open(dirs.Combine("rootfs")));
         var tar = Tar(
             new PaxTarEntry(TarEntryType.SymbolicLink, "out") { LinkName = dirs.Combine("outside") },
             new PaxTarEntry(TarEntryType.RegularFile, "out/pwned") { DataStream = new MemoryStream("x"u8.ToArray()) });
@@ -94,7 +94,7 @@ public sealed class ContainerFilesTests
     {
         using var dirs = new TempDirectory();
         Directory.CreateDirectory(dirs.Combine("rootfs", "tmp"));
-        using var root = RootedDirectory.Open(dirs.Combine("rootfs"));
+        using var root = ContainerTree.RootfsOnly(RootedDirectory.Open(dirs.Combine("rootfs")));
         var tar = Tar(new PaxTarEntry(TarEntryType.RegularFile, "../../escaped") { DataStream = new MemoryStream("x"u8.ToArray()) });
 
         await Assert.ThrowsAsync<UnsafeLayerException>(() =>
@@ -108,7 +108,7 @@ public sealed class ContainerFilesTests
         using var dirs = new TempDirectory();
         Directory.CreateDirectory(dirs.Combine("rootfs", "dest", "keep"));
         dirs.Write("rootfs/dest/old", "old");
-        using var root = RootedDirectory.Open(dirs.Combine("rootfs"));
+        using var root = ContainerTree.RootfsOnly(RootedDirectory.Open(dirs.Combine("rootfs")));
         var options = new UnpackOptions { Whiteouts = false, KeepKinds = true, Owner = (0, 0) };
 
         await ContainerFiles.ExtractAsync(
@@ -126,10 +126,35 @@ public sealed class ContainerFilesTests
     {
         using var dirs = new TempDirectory();
         dirs.Write("rootfs/file", "x");
-        using var root = RootedDirectory.Open(dirs.Combine("rootfs"));
+        using var root = ContainerTree.RootfsOnly(RootedDirectory.Open(dirs.Combine("rootfs")));
 
         await Assert.ThrowsAsync<InvalidInputException>(() =>
             ContainerFiles.ExtractAsync(root, "file", Tar(), UnpackOptions.Layer, Limits, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Tree_VolumeOverTheRootfs_ReadAndWrittenInTheVolumeAndReadOnlyRefused()
+    {
+        using var dirs = new TempDirectory();
+        dirs.Write("rootfs/data/hidden", "under the mount");
+        dirs.Write("volume/seen", "in the volume");
+        Directory.CreateDirectory(dirs.Combine("config"));
+
+        // The runtime makes every mount point in the rootfs.
+        Directory.CreateDirectory(dirs.Combine("rootfs", "etc", "conf"));
+        using var root = ContainerTree.Open(
+            RootedDirectory.Open(dirs.Combine("rootfs")),
+            [new TreeMount("data", dirs.Combine("volume"), false), new TreeMount("etc/conf", dirs.Combine("config"), true)]);
+
+        var names = root.List("data", 10);
+        await ContainerFiles.ExtractAsync(root, "data", Tar(new PaxTarEntry(TarEntryType.RegularFile, "new") { DataStream = new MemoryStream("n"u8.ToArray()) }),
+            UnpackOptions.Layer, Limits, CancellationToken.None);
+
+        Assert.Equal(["seen"], names);
+        Assert.Equal(["conf"], root.List("etc", 10));
+        Assert.Equal("n", File.ReadAllText(dirs.Combine("volume", "new")));
+        await Assert.ThrowsAsync<InvalidInputException>(() =>
+            ContainerFiles.ExtractAsync(root, "etc/conf", Tar(), UnpackOptions.Layer, Limits, CancellationToken.None));
     }
 
     private static MemoryStream Tar(params TarEntry[] entries)
