@@ -32,6 +32,7 @@ public sealed partial class ContainerRoutes(
         new(HttpMethods.Get, "/containers/{id}/logs", LogsAsync, 0),
         new(HttpMethods.Post, "/containers/{id}/attach", AttachAsync, 0),
         new(HttpMethods.Delete, "/containers/{id}", RemoveAsync, 0),
+        .. DataRoutes(),
     ];
 
     /// <summary>The Docker container the route names, for a call that may change it (403 for a pod container).</summary>

@@ -35,6 +35,11 @@ public sealed partial class ContainerService
         return new ContainerUsage(record, now, usage, nanoCores, bytes, inodes);
     }
 
+    /// <summary>The full cgroup and network figures of <paramref name="record"/>; null unless it runs (a stopped container
+    /// has no cgroup to read).</summary>
+    public ContainerStatistics? Statistics(ContainerRecord record) =>
+        record.Phase == ContainerPhase.Running ? ContainerStatistics.ForProcess(record.Pid, time.GetUtcNow()) : null;
+
     /// <summary>Forgets the cached layer use of a removed container.</summary>
     private void ForgetUsage(string id)
     {

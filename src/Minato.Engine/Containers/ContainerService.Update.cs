@@ -12,7 +12,13 @@ public sealed partial class ContainerService
 
     /// <summary>Applies <paramref name="resources"/> through the runtime's <c>update</c> to a created or running container;
     /// an exited one has nothing to apply to. Returns the container as it was updated.</summary>
-    public async Task<ContainerRecord> UpdateResourcesAsync(string id, LinuxResources resources, CancellationToken cancellationToken)
+    public Task<ContainerRecord> UpdateResourcesAsync(string id, LinuxResources resources, CancellationToken cancellationToken) =>
+        UpdateResourcesAsync(id, resources, persist: false, cancellationToken);
+
+    /// <summary>Applies <paramref name="resources"/> as the overload without <paramref name="persist"/> does. With <paramref name="persist"/>, the memory, CPU and pids limits given also
+    /// replace those of the bundle's spec, so a later run of the same bundle (Docker's start of a stopped container)
+    /// keeps them. Returns the container as it was updated.</summary>
+    public async Task<ContainerRecord> UpdateResourcesAsync(string id, LinuxResources resources, bool persist, CancellationToken cancellationToken)
     {
         var record = Get(id);
         using var held = await _locks.AcquireAsync(record.Id, cancellationToken);
@@ -23,7 +29,33 @@ public sealed partial class ContainerService
             await Runtime(record.RuntimeHandler).UpdateAsync(record.Id, json, cancellationToken);
         }
 
+        if (persist)
+        {
+            await KeepResourcesAsync(record, resources, cancellationToken);
+        }
+
         return record;
+    }
+
+    /// <summary>Writes the given limits into the bundle's config.json (replaced atomically: a crash leaves the old or the
+    /// new spec, never half of one).</summary>
+    private static async Task KeepResourcesAsync(ContainerRecord record, LinuxResources resources, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(record.BundleDirectory, "config.json");
+        var spec = JsonSerializer.Deserialize(await File.ReadAllBytesAsync(path, cancellationToken), RuntimeSpecJsonContext.Default.RuntimeSpec)
+            ?? throw new InvalidOperationException($"{path} holds no spec");
+        var linux = spec.Linux ?? new LinuxSpec();
+        var old = linux.Resources ?? new LinuxResources();
+        var merged = old with
+        {
+            Memory = resources.Memory ?? old.Memory,
+            Cpu = resources.Cpu ?? old.Cpu,
+            Pids = resources.Pids ?? old.Pids,
+        };
+        var temporary = path + ".update";
+        await File.WriteAllBytesAsync(
+            temporary, JsonSerializer.SerializeToUtf8Bytes(spec with { Linux = linux with { Resources = merged } }, RuntimeSpecJsonContext.Default.RuntimeSpec), cancellationToken);
+        File.Move(temporary, path, overwrite: true);
     }
 
     /// <summary>Asks the running container's monitor to reopen its log (after the file was renamed) and returns once the

@@ -26,10 +26,18 @@ public sealed class LayerUnpacker
     /// <summary>Unpacks <paramref name="tar"/> into <paramref name="snapshotDirectory"/>, which must exist and be empty.</summary>
     public async Task<UnpackResult> UnpackAsync(Stream tar, string snapshotDirectory, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(tar);
         using var root = RootedDirectory.Open(snapshotDirectory);
+        return await UnpackAsync(tar, root, UnpackOptions.Layer, cancellationToken);
+    }
+
+    /// <summary>Unpacks <paramref name="tar"/> into <paramref name="root"/> as <paramref name="options"/> say, with the same
+    /// confinement and bounds as a layer (files copied into a container go through here).</summary>
+    public async Task<UnpackResult> UnpackAsync(Stream tar, RootedDirectory root, UnpackOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(tar);
+        ArgumentNullException.ThrowIfNull(root);
         var reader = new TarStreamReader(tar, limits);
-        var writer = new SnapshotWriter(root, limits);
+        var writer = new SnapshotWriter(root, limits, options);
         long entries = 0;
         while (await reader.ReadNextAsync(cancellationToken) is { } entry)
         {

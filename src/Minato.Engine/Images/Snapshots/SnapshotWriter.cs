@@ -16,8 +16,10 @@ namespace Minato.Engine.Images.Snapshots;
 /// devices and <see cref="XattrPolicy"/> admits nothing else that could apply to them, so no path-based
 /// lsetxattr (and no /proc/self/fd path to a symlink, which setxattr would follow) is ever needed.
 /// </remarks>
-internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits)
+internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits, UnpackOptions? options = null)
 {
+    private readonly UnpackOptions options = options ?? UnpackOptions.Layer;
+
     private const int EOpNotSupp = 95;
     private static readonly byte[] OpaqueValue = "y"u8.ToArray();
 
@@ -42,7 +44,10 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits)
     private async ValueTask ApplyCoreAsync(TarEntry entry, TarStreamReader reader, CancellationToken cancellationToken)
     {
         var path = EntryPath.Clean(entry.Name);
-        switch (Whiteout.Classify(path, out var target))
+        var target = string.Empty;
+
+        // A copy into a container takes .wh. names as ordinary files; only a layer means whiteouts by them.
+        switch (options.Whiteouts ? Whiteout.Classify(path, out target) : WhiteoutKind.None)
         {
             case WhiteoutKind.Opaque:
                 MarkOpaque(target);
@@ -111,7 +116,7 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits)
             root.CreateDirectoryAll(EntryPath.Parent(path));
             if (root.GetStatus(path) is not { IsDirectory: true })
             {
-                Replace(path, entry.Name);
+                Replace(path, entry.Name, directory: true);
                 root.CreateDirectory(path);
             }
         }
@@ -161,7 +166,7 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits)
 
         Replace(path, entry.Name);
         root.CreateSymbolicLink(path, entry.LinkName);
-        root.ChangeOwner(path, entry.Uid, entry.Gid);
+        root.ChangeOwner(path, Uid(entry), Gid(entry));
         root.SetTimes(path, entry.ModificationTime);
     }
 
@@ -191,15 +196,22 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits)
         };
         Replace(path, entry.Name);
         root.CreateNode(path, type, entry.DeviceMajor, entry.DeviceMinor);
-        root.ChangeOwner(path, entry.Uid, entry.Gid);
+        root.ChangeOwner(path, Uid(entry), Gid(entry));
         root.ChangeMode(path, entry.Permissions);
         root.SetTimes(path, entry.ModificationTime);
     }
 
     /// <summary>Makes room for a new entry: parents are created, an old non-directory or empty directory removed.</summary>
-    private void Replace(string path, string entryName)
+    private void Replace(string path, string entryName, bool directory = false)
     {
         root.CreateDirectoryAll(EntryPath.Parent(path));
+        if (options.KeepKinds && root.GetStatus(path) is { } existing && existing.IsDirectory != directory)
+        {
+            throw new UnsafeLayerException(entryName, existing.IsDirectory
+                ? "it would overwrite a directory with a non-directory"
+                : "it would overwrite a non-directory with a directory");
+        }
+
         try
         {
             root.Remove(path);
@@ -210,9 +222,13 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits)
         }
     }
 
-    private static void ApplyMetadata(SafeFileHandle handle, TarEntry entry)
+    private uint Uid(TarEntry entry) => options.Owner?.Uid ?? entry.Uid;
+
+    private uint Gid(TarEntry entry) => options.Owner?.Gid ?? entry.Gid;
+
+    private void ApplyMetadata(SafeFileHandle handle, TarEntry entry)
     {
-        handle.ChangeOwner(entry.Uid, entry.Gid);
+        handle.ChangeOwner(Uid(entry), Gid(entry));
         handle.ChangeMode(entry.Permissions);
         foreach (var (name, value) in entry.ExtendedAttributes)
         {
