@@ -17,7 +17,8 @@ public sealed partial class ContainerRoutes
 
     private async Task StatsAsync(DockerRequest request)
     {
-        var container = Container(request);
+        // Read-only, so pod containers are served too (a pod's sandbox row is no engine container: one frame of zeros).
+        var (container, viewed) = Viewed(request);
         var stream = request.Query("stream") is null || request.QueryBool("stream");
         var oneShot = request.Version >= OneShotSince && request.QueryBool("one-shot");
         if (oneShot && stream)
@@ -26,7 +27,13 @@ public sealed partial class ContainerRoutes
         }
 
         request.Http.Response.ContentType = "application/json";
-        await WriteStatsAsync(request, container.Name, container.Id, () => containers.State(container), stream, oneShot);
+        if (viewed.Owner == Pods.PodContainerView.SandboxOwner)
+        {
+            await WriteFrameAsync(request, DockerStats.Frame(container.Name, container.Id, null, null, (ulong)Math.Max(0, HostFigures.MemoryBytes)));
+            return;
+        }
+
+        await WriteStatsAsync(request, container.Name, container.Id, () => engine.Find(container.Id) ?? viewed, stream, oneShot);
     }
 
     /// <summary>Writes the stats frames of any engine container: <paramref name="state"/> gives its current record (a

@@ -45,6 +45,7 @@ public sealed class DockerPodViewTests : IAsyncLifetime
                 "{{.Name}} {{.State.Status}} {{index .Config.Labels \"io.kubernetes.sandbox.id\"}} {{index .Config.Labels \"io.kubernetes.pod.name\"}}", name);
             var logs = await WaitForLogsAsync(docker, name, "hello-from-pod");
             var top = await docker.RunAsync("top", name);
+            var stats = await docker.RunAsync("stats", "--no-stream", "--format", "{{.Name}} {{.PIDs}}", name);
             var stop = await docker.RunAsync("stop", name);
             var remove = await docker.RunAsync("rm", "-f", containerId[..12]);
             var exec = await docker.RunAsync("exec", name, "true");
@@ -62,6 +63,8 @@ public sealed class DockerPodViewTests : IAsyncLifetime
             Assert.Equal("hello-from-pod\n", logs);
             Assert.True(top.ExitCode == 0, top.ToString());
             Assert.Contains("sleep 300", top.Stdout, StringComparison.Ordinal);
+            Assert.True(stats.ExitCode == 0, stats.ToString());
+            Assert.Matches($"^{name} [1-9][0-9]*\n$", stats.Stdout);
             foreach (var refused in new[] { stop, remove, exec, killSandbox })
             {
                 Assert.NotEqual(0, refused.ExitCode);
