@@ -47,6 +47,7 @@ public static class DockerApiHosting
             .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
             .AddSingleton<IDockerRoutes, Events.EventRoutes>()
             .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()
+            .AddSingleton<IDockerRoutes, Networks.NetworkConnectRoutes>()
             .AddSingleton<DockerRouter>();
     }
 

@@ -149,6 +149,8 @@ public sealed record EndpointIpamConfig
 /// <summary>Docker's HostConfig: what the host gives the container (mounts, resources, security, networks, restarts).</summary>
 public sealed record HostConfig
 {
+    private readonly LogConfig _logConfig = new();
+
     public List<string>? Binds { get; init; }
 
     public string? NetworkMode { get; init; }
@@ -156,6 +158,14 @@ public sealed record HostConfig
     public Dictionary<string, List<PortBinding>?>? PortBindings { get; init; }
 
     public RestartPolicy? RestartPolicy { get; init; }
+
+    /// <summary>The log driver: <c>json-file</c> when the request names none (docker-py reads it to decide whether
+    /// <c>containers.run</c> returns the output); the logs are served the same whatever it says.</summary>
+    public LogConfig LogConfig
+    {
+        get => _logConfig;
+        init => _logConfig = value is { Type.Length: > 0 } ? value : new LogConfig { Config = value?.Config ?? [] };
+    }
 
     public bool AutoRemove { get; init; }
 
@@ -256,4 +266,18 @@ public sealed record DeviceMapping
     public string? PathInContainer { get; init; }
 
     public string? CgroupPermissions { get; init; }
+}
+
+/// <summary>HostConfig.LogConfig: the log driver and its options.</summary>
+public sealed record LogConfig
+{
+    private readonly Dictionary<string, string> _config = [];
+
+    public string Type { get; init; } = "json-file";
+
+    public Dictionary<string, string> Config
+    {
+        get => _config;
+        init => _config = value ?? [];
+    }
 }

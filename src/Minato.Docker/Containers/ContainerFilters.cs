@@ -8,7 +8,7 @@ namespace Minato.Docker.Containers;
 public static class ContainerFilters
 {
     /// <summary>The filters ps accepts here.</summary>
-    public static readonly string[] ListFilters = ["status", "label", "name", "id", "ancestor", "exited", "network", "before", "since"];
+    public static readonly string[] ListFilters = ["status", "label", "name", "id", "ancestor", "exited", "network", "volume", "before", "since"];
 
     private static readonly string[] States = ["created", "restarting", "running", "removing", "paused", "exited", "dead"];
 
@@ -58,13 +58,25 @@ public static class ContainerFilters
         }
 
         var networks = filters.Get("network");
-        if (networks.Count > 0 && !networks.Any(n => ContainerViews.Networks(container).ContainsKey(n)))
+        if (networks.Count > 0 && !networks.Any(n => OnNetwork(container, n)))
+        {
+            return false;
+        }
+
+        // dockerd's volume filter: a mount's volume name or its destination in the container.
+        var volumes = filters.Get("volume");
+        if (volumes.Count > 0 && !ContainerViews.Mounts(container).Any(m => volumes.Contains(m.Name) || volumes.Contains(m.Destination)))
         {
             return false;
         }
 
         return LabelsMatch(filters, container);
     }
+
+    /// <summary>The <c>network</c> filter: a network's name, or its id (or an id prefix) while the container is connected.</summary>
+    private static bool OnNetwork(DockerContainer container, string value) =>
+        ContainerViews.Networks(container).Any(n => n.Key == value ||
+            (n.Value.NetworkID.Length > 0 && n.Value.NetworkID.StartsWith(value, StringComparison.Ordinal)));
 
     /// <summary>The <c>label</c> filters: <c>key</c> or <c>key=value</c>, all must match.</summary>
     public static bool LabelsMatch(Filters filters, DockerContainer container)

@@ -101,7 +101,7 @@ public sealed partial class ContainerRoutes
     }
 
     private static string ContentType(DockerRequest request, bool tty) =>
-        !tty && request.Version >= new ApiVersion(1, 42) ? "application/vnd.docker.multiplexed-stream" : "application/vnd.docker.raw-stream";
+        VersionedShapes.StreamMediaType(request.Version, tty);
 
     private static int Tail(string? tail) =>
         tail is null or "" or "all" ? -1

@@ -146,11 +146,28 @@ public static class ContainerViews
             return container.Network.Endpoints.ToDictionary(e => e.NetworkName, Endpoint, StringComparer.Ordinal);
         }
 
+        // Not connected: the networks it joins at its next start, with the aliases asked (compose reads them before starting).
         var mode = DockerSpecBuilder.NetworkMode(container.HostConfig);
-        return mode.StartsWith("container:", StringComparison.Ordinal)
-            ? new Dictionary<string, EndpointSummary>()
-            : new Dictionary<string, EndpointSummary> { [mode] = new EndpointSummary() };
+        var configured = new Dictionary<string, EndpointSummary>(StringComparer.Ordinal);
+        if (!mode.StartsWith("container:", StringComparison.Ordinal) && !container.ModeNetworkDetached)
+        {
+            configured[mode] = new EndpointSummary { Aliases = AliasesFor(container, mode) };
+        }
+
+        foreach (var (name, settings) in container.Endpoints)
+        {
+            var key = ContainerNetworks.NormalMode(name);
+            if (!configured.ContainsKey(key) && !(key == mode && container.ModeNetworkDetached))
+            {
+                configured[key] = new EndpointSummary { Aliases = settings?.Aliases };
+            }
+        }
+
+        return configured;
     }
+
+    private static List<string>? AliasesFor(DockerContainer container, string network) =>
+        container.Endpoints.FirstOrDefault(e => ContainerNetworks.NormalMode(e.Key) == network).Value?.Aliases;
 
     private static EndpointSummary Endpoint(ConnectedEndpoint e) => new()
     {

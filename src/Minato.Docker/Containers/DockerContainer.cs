@@ -35,6 +35,10 @@ public sealed record DockerContainer
 
     public IReadOnlyList<string> Args { get; init; } = [];
 
+    /// <summary>Disconnected from its NetworkMode's network (<c>docker network disconnect</c>): it joins only its endpoints'
+    /// networks until connected to it again.</summary>
+    public bool ModeNetworkDetached { get; init; }
+
     /// <summary>Unix nanoseconds.</summary>
     public long Created { get; init; }
 

@@ -61,7 +61,7 @@ public sealed partial class DockerContainers
             PrepareSource(source);
         }
 
-        DockerFiles.Write(container, _specs.Hostname(container), _specs.Options);
+        DockerFiles.Write(container, _specs.Hostname(container), _specs.Options, _networks.HostGateway());
         try
         {
             _store.Insert(container);
@@ -143,7 +143,7 @@ public sealed partial class DockerContainers
         DockerSecurity.Resources(host, [], _specs.Options);
         DockerMounts.Build(container);
         _specs.Args(container, host);
-        DockerFiles.CheckExtraHosts(host.ExtraHosts ?? []);
+        DockerFiles.CheckExtraHosts(host.ExtraHosts ?? [], _networks.HostGateway());
         DockerFiles.CheckDns(host);
         if (container.Config.StopSignal is { Length: > 0 })
         {
@@ -194,8 +194,9 @@ public sealed partial class DockerContainers
         container.HostConfig.NetworkMode ?? string.Empty,
         container.Endpoints.ToDictionary(e => e.Key, e => new EndpointRequest(e.Value?.Aliases ?? [], e.Value?.IPAMConfig?.IPv4Address ?? string.Empty)),
         DockerPorts.Publications(container.Config, container.HostConfig),
-        container.Config.Hostname ?? container.Id[..12],
-        container.HostsPath);
+        container.Config.Hostname is { Length: > 0 } hostname ? hostname : container.Id[..12],
+        container.HostsPath,
+        container.ModeNetworkDetached);
 
     private static void DeleteDirectory(string path)
     {

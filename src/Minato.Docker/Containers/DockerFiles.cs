@@ -15,7 +15,11 @@ public static partial class DockerFiles
     private static readonly string[] FallbackNameservers = ["8.8.8.8", "8.8.4.4"];
 
     /// <summary>Writes the three files (the directory is made); the hosts file keeps its inode for the network side.</summary>
-    public static void Write(DockerContainer container, string hostname, DockerSpecOptions options)
+    /// <param name="container">The container.</param>
+    /// <param name="hostname">Its hostname.</param>
+    /// <param name="options">Where the host's resolv.conf is.</param>
+    /// <param name="hostGateway">The address <c>host-gateway</c> in ExtraHosts stands for (the default bridge's gateway).</param>
+    public static void Write(DockerContainer container, string hostname, DockerSpecOptions options, string hostGateway = "")
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentNullException.ThrowIfNull(options);
@@ -23,12 +27,12 @@ public static partial class DockerFiles
         var host = container.HostConfig;
         var hostMode = DockerSpecBuilder.NetworkMode(host) == "host";
         File.WriteAllText(container.HostnamePath, hostname + "\n");
-        File.WriteAllText(container.HostsPath, Hosts(hostname, host.ExtraHosts ?? [], hostMode ? ReadBounded("/etc/hosts") : null));
+        File.WriteAllText(container.HostsPath, Hosts(hostname, host.ExtraHosts ?? [], hostMode ? ReadBounded("/etc/hosts") : null, hostGateway));
         File.WriteAllText(container.ResolvConfPath, ResolvConf(ReadBounded(options.ResolvConf) ?? string.Empty, host, hostMode));
     }
 
     /// <summary>The hosts file: localhost lines (or the host's file on the host network), the extra hosts, then its own name.</summary>
-    public static string Hosts(string hostname, IReadOnlyList<string> extraHosts, string? hostFile)
+    public static string Hosts(string hostname, IReadOnlyList<string> extraHosts, string? hostFile, string hostGateway = "")
     {
         var text = new StringBuilder();
         if (hostFile is not null)
@@ -45,7 +49,7 @@ public static partial class DockerFiles
             text.Append("fe00::\tip6-localnet\nff00::\tip6-mcastprefix\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n");
         }
 
-        foreach (var (name, address) in CheckExtraHosts(extraHosts))
+        foreach (var (name, address) in CheckExtraHosts(extraHosts, hostGateway))
         {
             text.Append(address).Append('\t').Append(name).Append('\n');
         }
@@ -89,9 +93,10 @@ public static partial class DockerFiles
         return text.ToString();
     }
 
-    /// <summary>ExtraHosts entries (<c>name:address</c> or <c>name=address</c>), checked.</summary>
-    /// <exception cref="DockerApiException">400 for a bad name or address.</exception>
-    public static IReadOnlyList<(string Name, string Address)> CheckExtraHosts(IReadOnlyList<string> extraHosts)
+    /// <summary>ExtraHosts entries (<c>name:address</c> or <c>name=address</c>), checked; <c>host-gateway</c> becomes
+    /// <paramref name="hostGateway"/>, as dockerd's default bridge gateway (or <c>host-gateway-ip</c>).</summary>
+    /// <exception cref="DockerApiException">400 for a bad name or address, or host-gateway without a gateway address.</exception>
+    public static IReadOnlyList<(string Name, string Address)> CheckExtraHosts(IReadOnlyList<string> extraHosts, string hostGateway = "")
     {
         ArgumentNullException.ThrowIfNull(extraHosts);
         var result = new List<(string, string)>();
@@ -106,7 +111,9 @@ public static partial class DockerFiles
 
             if (address == "host-gateway")
             {
-                throw DockerApiException.BadRequest($"invalid extra host: {entry}: host-gateway needs a bridge network, which this daemon does not serve yet");
+                address = hostGateway.Length > 0
+                    ? hostGateway
+                    : throw DockerApiException.BadRequest($"invalid extra host: {entry}: host-gateway needs the default bridge network's gateway, and there is none");
             }
 
             if (!IPAddress.TryParse(address, out _))

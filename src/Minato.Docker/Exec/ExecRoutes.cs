@@ -32,10 +32,12 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
             throw DockerApiException.BadRequest("No exec command specified");
         }
 
-        if (body.User is { Length: > 0 } || body.WorkingDir is { Length: > 0 } || body.Env is { Count: > 0 } || body.Privileged)
+        if (body.Privileged)
         {
-            throw DockerApiException.BadRequest("exec with its own user, working directory, environment or privileges is not served yet; the process runs as the container's");
+            throw DockerApiException.BadRequest("exec with its own privileges is not served yet; the process runs with the container's");
         }
+
+        ExecProcessChange.Check(body);
 
         if (containers.State(container).Phase != ContainerPhase.Running || containers.Current(container).Paused)
         {
@@ -43,6 +45,13 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
         }
 
         DetachKeys.Parse(body.DetachKeys);
+        if (ExecProcessChange.For(body) is { } change)
+        {
+            // The user is looked up in the container's files now, so an unknown one is a 400 here rather than after the
+            // client upgraded the start request to a raw stream, where the CLI can only say the upgrade failed.
+            using var probe = await engine.PrepareExecAsync(container.Id, body.Cmd, terminal: null, request.Aborted, change);
+        }
+
         var session = sessions.Add(container.Id, body);
         await request.WriteJsonAsync(new ExecCreateResponse(session.Id), DockerJson.Default.ExecCreateResponse, StatusCodes.Status201Created);
     }
@@ -64,7 +73,7 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
         ConsoleSize? terminal = !tty ? null
             : size is [var rows, var columns] && rows is > 0 and <= ushort.MaxValue && columns is > 0 and <= ushort.MaxValue
                 ? new ConsoleSize((ushort)columns, (ushort)rows) : new ConsoleSize(80, 24);
-        var target = await engine.PrepareExecAsync(session.ContainerId, create.Cmd!, terminal, request.Aborted);
+        var target = await engine.PrepareExecAsync(session.ContainerId, create.Cmd!, terminal, request.Aborted, ExecProcessChange.For(create));
         if (body.Detach)
         {
             var detached = target.Start(new ExecStdio(Stdin: false, Stdout: false, Stderr: false));
@@ -75,7 +84,7 @@ public sealed class ExecRoutes(DockerContainers containers, ContainerService eng
             return;
         }
 
-        var (input, output) = await Hijack.TakeOverAsync(request.Http, !tty && request.Version >= new ApiVersion(1, 42) ? Hijack.MultiplexedStream : Hijack.RawStream);
+        var (input, output) = await Hijack.TakeOverAsync(request.Http, VersionedShapes.StreamMediaType(request.Version, tty));
         using var frames = new StreamFrames(output, !tty);
         var process = target.Start(new ExecStdio(create.AttachStdin, Stdout: true, Stderr: !tty));
         session.Process = process;

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Minato.Docker.Exec;
 
 /// <summary>The body of <c>POST /containers/{id}/exec</c>.</summary>
@@ -39,8 +41,14 @@ public sealed record ExecStartRequest
 /// <summary>The answer to an exec create.</summary>
 public sealed record ExecCreateResponse(string Id);
 
-/// <summary>ProcessConfig of an exec inspect.</summary>
-public sealed record ExecProcessConfig(string Entrypoint, IReadOnlyList<string> Arguments, bool Tty, bool Privileged, string User);
+/// <summary>ProcessConfig of an exec inspect; dockerd spells its keys in lower case (dockerpty, which compose's exec uses,
+/// reads <c>ProcessConfig.tty</c>).</summary>
+public sealed record ExecProcessConfig(
+    [property: JsonPropertyName("entrypoint")] string Entrypoint,
+    [property: JsonPropertyName("arguments")] IReadOnlyList<string> Arguments,
+    [property: JsonPropertyName("tty")] bool Tty,
+    [property: JsonPropertyName("privileged")] bool Privileged,
+    [property: JsonPropertyName("user")] string User);
 
 /// <summary>The answer to <c>GET /exec/{id}/json</c>.</summary>
 public sealed record ExecInspect

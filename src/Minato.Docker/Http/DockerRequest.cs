@@ -75,5 +75,6 @@ public sealed class DockerRequest(HttpContext http, ApiVersion version, IReadOnl
         }
     }
 
-    private static bool IsFalse(string text) => text is "" or "0" or "no" or "false" or "none";
+    /// <summary>dockerd's BoolValue: trimmed and case-insensitive, so docker-py's <c>False</c> (Python's str of a bool) is false.</summary>
+    private static bool IsFalse(string text) => text.Trim().ToLowerInvariant() is "" or "0" or "no" or "false" or "none";
 }

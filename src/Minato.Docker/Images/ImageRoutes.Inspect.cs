@@ -8,8 +8,6 @@ namespace Minato.Docker.Images;
 /// <summary><c>GET /images/{name}/json</c>, <c>/history</c> and <c>POST /images/{name}/tag</c>.</summary>
 public sealed partial class ImageRoutes
 {
-    private static readonly ApiVersion NoVirtualSize = new(1, 44);
-
     private Task InspectAsync(DockerRequest request)
     {
         var image = Resolve(request.Route("name"));
@@ -27,7 +25,7 @@ public sealed partial class ImageRoutes
             Variant = detail.Config.Variant is { Length: > 0 } v ? v : null,
             Os = detail.Config.Os ?? "",
             Size = image.Size,
-            VirtualSize = request.Version < NoVirtualSize ? image.Size : null,
+            VirtualSize = VersionedShapes.VirtualSize(request.Version, image.Size),
             GraphDriver = new GraphDriver(Daemon.InfoRoutes.StorageDriver, new Dictionary<string, string>(StringComparer.Ordinal) { ["LowerDir"] = lower }),
             RootFS = new RootFsShape("layers", [.. image.Layers.Select(l => l.DiffId)]),
             Metadata = new ImageMetadata("0001-01-01T00:00:00Z"),

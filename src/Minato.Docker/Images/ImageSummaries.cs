@@ -6,9 +6,6 @@ namespace Minato.Docker.Images;
 /// <summary>Builds the Docker summary of a stored image, for the image list and disk usage.</summary>
 public sealed class ImageSummaries(ImageDetails details)
 {
-    /// <summary>The API version that dropped <c>VirtualSize</c>.</summary>
-    private static readonly ApiVersion NoVirtualSize = new(1, 44);
-
     /// <summary>The summary; <paramref name="sharedSize"/> and <paramref name="containers"/> are -1 unless counted.</summary>
     public ImageSummary Summarize(ImageRecord image, ApiVersion version, long sharedSize = -1, long containers = -1)
     {
@@ -22,7 +19,7 @@ public sealed class ImageSummaries(ImageDetails details)
             Created = detail.CreatedUnix,
             Size = image.Size,
             SharedSize = sharedSize,
-            VirtualSize = version < NoVirtualSize ? image.Size : null,
+            VirtualSize = VersionedShapes.VirtualSize(version, image.Size),
             Labels = detail.Labels,
             Containers = containers,
         };

@@ -15,6 +15,8 @@ namespace Minato.Docker.Networks;
 /// <param name="Hostname">The container's hostname.</param>
 /// <param name="HostsFile">The host path of the file bound at the container's <c>/etc/hosts</c>; the container side creates it
 /// before the runtime starts, the network side rewrites it in place (same inode) while the container is connected.</param>
+/// <param name="ModeDetached">The container was disconnected from the mode's network (<c>docker network disconnect</c>): it
+/// joins only the networks of <paramref name="Endpoints"/>.</param>
 public sealed record ContainerNetworkRequest(
     string ContainerId,
     string ContainerName,
@@ -22,7 +24,8 @@ public sealed record ContainerNetworkRequest(
     IReadOnlyDictionary<string, EndpointRequest> Endpoints,
     IReadOnlyList<PortPublication> Ports,
     string Hostname,
-    string HostsFile);
+    string HostsFile,
+    bool ModeDetached = false);
 
 /// <summary>One endpoint a container asks for on a network (EndpointSettings of the request).</summary>
 /// <param name="Aliases">Extra names the container answers to on that network.</param>
@@ -66,7 +69,7 @@ public sealed record ContainerNetworkState(IReadOnlyList<ConnectedEndpoint> Endp
 /// endpoints; published ports go on the first. Every endpoint is recorded before its CNI ADD and its namespace pinned, so
 /// <see cref="DisconnectAsync"/> works from the records alone, after a daemon restart and after the process is gone.
 /// </remarks>
-public sealed class ContainerNetworks(BridgeNetworks bridges)
+public sealed partial class ContainerNetworks(BridgeNetworks bridges)
 {
     /// <summary>Checks the request at create time; nothing is connected yet.</summary>
     /// <exception cref="DockerApiException">404 for an unknown network, 400 for a mode that cannot be served.</exception>
@@ -151,8 +154,12 @@ public sealed class ContainerNetworks(BridgeNetworks bridges)
         }
 
         var plan = new List<(BridgeNetwork Network, EndpointRequest Endpoint)>();
-        var first = Network(mode);
-        plan.Add((first, EndpointFor(request, first) ?? new EndpointRequest([])));
+        if (!request.ModeDetached)
+        {
+            var first = Network(mode);
+            plan.Add((first, EndpointFor(request, first) ?? new EndpointRequest([])));
+        }
+
         foreach (var (name, endpoint) in request.Endpoints.OrderBy(e => e.Key, StringComparer.Ordinal))
         {
             // The docker CLI names the default network "default" in EndpointsConfig too.

@@ -13,8 +13,6 @@ public sealed class VolumeRoutes(VolumeService volumes) : IDockerRoutes
     /// <summary>The label dockerd 23+ puts on volumes it named itself; prune (API 1.42+) removes only these unless <c>all</c>.</summary>
     public const string AnonymousLabel = "com.docker.volume.anonymous";
 
-    private static readonly ApiVersion PruneAnonymousOnlySince = new(1, 42);
-
     public IEnumerable<DockerRoute> Routes() =>
     [
         new(HttpMethods.Get, "/volumes", ListAsync, 0),
@@ -121,7 +119,7 @@ public sealed class VolumeRoutes(VolumeService volumes) : IDockerRoutes
         var filters = request.Filters();
         filters.Validate("label", "label!", "all");
         var all = filters.Bool("all") ?? false;
-        var anonymousOnly = request.Version >= PruneAnonymousOnlySince && !all;
+        var anonymousOnly = VersionedShapes.PruneAnonymousOnly(request.Version, all);
         var removed = volumes.Prune(v =>
         {
             var shape = Describe(v, volumes);

@@ -1,5 +1,6 @@
 using Minato.Engine.Errors;
 using Minato.Engine.Oci;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Engine.Containers;
 
@@ -74,7 +75,14 @@ public sealed partial class ContainerService
     /// <exception cref="InvalidInputException">No command.</exception>
     /// <exception cref="NotFoundException">No such container.</exception>
     /// <exception cref="PreconditionException">The container is not running.</exception>
-    public async Task<ExecTarget> PrepareExecAsync(string id, IReadOnlyList<string> command, ConsoleSize? terminal, CancellationToken cancellationToken)
+    /// <param name="id">The container.</param>
+    /// <param name="command">The command and its arguments.</param>
+    /// <param name="terminal">The terminal's size, or null without a terminal.</param>
+    /// <param name="cancellationToken">Cancels writing the spec.</param>
+    /// <param name="change">Changes the container's process spec for this exec (the front door's user, working directory or
+    /// environment), given it and the container's rootfs on the host; its exceptions go to the caller.</param>
+    public async Task<ExecTarget> PrepareExecAsync(
+        string id, IReadOnlyList<string> command, ConsoleSize? terminal, CancellationToken cancellationToken, Func<SpecProcess, string, SpecProcess>? change = null)
     {
         if (command.Count == 0 || command[0].Length == 0)
         {
@@ -83,7 +91,7 @@ public sealed partial class ContainerService
 
         var record = Running(id);
         var runtime = Runtime(record.RuntimeHandler);
-        var files = await ExecProcessFiles.WriteAsync(record.BundleDirectory, record.Id, command, terminal, cancellationToken);
+        var files = await ExecProcessFiles.WriteAsync(record.BundleDirectory, record.Id, command, terminal, cancellationToken, change);
         return new ExecTarget(runtime, record.Id, files);
     }
 

@@ -40,8 +40,12 @@ public sealed class ExecProcessFiles : IDisposable
     /// <param name="args">The command and its arguments.</param>
     /// <param name="terminal">Run on a terminal of this size; TERM is then set to xterm unless the container sets it.</param>
     /// <param name="cancellationToken">Cancels the reads and writes.</param>
+    /// <param name="change">Changes the process a front door asks for (user, working directory, environment), given the
+    /// process as the container runs it and the container's rootfs on the host; null for none.</param>
     /// <exception cref="PreconditionException">The bundle has no usable config.json.</exception>
-    public static async Task<ExecProcessFiles> WriteAsync(string bundleDirectory, string containerId, IReadOnlyList<string> args, ConsoleSize? terminal, CancellationToken cancellationToken)
+    public static async Task<ExecProcessFiles> WriteAsync(
+        string bundleDirectory, string containerId, IReadOnlyList<string> args, ConsoleSize? terminal, CancellationToken cancellationToken,
+        Func<SpecProcess, string, SpecProcess>? change = null)
     {
         RuntimeSpec? spec;
         try
@@ -59,6 +63,11 @@ public sealed class ExecProcessFiles : IDisposable
             Terminal = terminal is null ? null : true,
             ConsoleSize = terminal is { } size ? new SpecConsoleSize(size.Rows, size.Columns) : null,
         };
+        if (change is not null)
+        {
+            process = change(process, Path.Combine(bundleDirectory, spec.Root.Path));
+        }
+
         if (terminal is not null && !(process.Env ?? []).Any(e => e.StartsWith("TERM=", StringComparison.Ordinal)))
         {
             process = process with { Env = [.. process.Env ?? [], "TERM=xterm"] };

@@ -61,6 +61,18 @@ public sealed class DockerClient : IDisposable
             ["DOCKER_API_VERSION"] = null,
         }, input);
 
+    /// <summary>Runs another Docker client (<c>docker-compose</c>, a python3 script using docker-py) against the daemon, with
+    /// the same environment as <see cref="RunAsync"/>.</summary>
+    public Task<CommandResult> RunClientAsync(string file, params string[] args) =>
+        CommandResult.RunAsync(file, args, TimeSpan.FromMinutes(3), new Dictionary<string, string?>
+        {
+            ["DOCKER_HOST"] = Daemon.DockerHost,
+            ["DOCKER_CONFIG"] = _configDirectory,
+            ["DOCKER_CONTEXT"] = null,
+            ["DOCKER_API_VERSION"] = null,
+            ["COMPOSE_INTERACTIVE_NO_CLI"] = "1",
+        });
+
     /// <summary>Sends <paramref name="method"/> to <paramref name="path"/> with an optional body.</summary>
     public async Task<(int Status, string Body, HttpResponseMessage Response)> SendAsync(HttpMethod method, string path, HttpContent? body = null)
     {

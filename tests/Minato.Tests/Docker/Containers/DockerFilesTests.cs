@@ -39,4 +39,21 @@ public sealed class DockerFilesTests
     {
         Assert.Equal(400, Assert.Throws<DockerApiException>(() => DockerFiles.CheckExtraHosts([entry])).Status);
     }
+
+    [Fact]
+    public void Hosts_HostGateway_TheGivenGatewayAddress()
+    {
+        var text = DockerFiles.Hosts("box", ["myhost:host-gateway"], null, "10.80.0.1");
+
+        Assert.EndsWith("10.80.0.1\tmyhost\n", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void CheckExtraHosts_HostGatewayWithoutAGateway_BadRequest400()
+    {
+        var error = Assert.Throws<DockerApiException>(() => DockerFiles.CheckExtraHosts(["myhost:host-gateway"]));
+
+        Assert.Equal(400, error.Status);
+        Assert.Contains("host-gateway", error.Message, StringComparison.Ordinal);
+    }
 }
