@@ -64,6 +64,7 @@ public sealed partial class BridgeNetworks
                 HostsFile = attachment.HostsFile,
                 Ports = [],
                 RequestedAddress = spec.Address,
+                ListShape = BridgeConflist.CurrentShape,
             };
             endpoints.Insert(endpoint);
             NetworkEndpoint attached;

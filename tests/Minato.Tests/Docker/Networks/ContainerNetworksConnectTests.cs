@@ -27,7 +27,7 @@ public sealed class ContainerNetworksConnectTests : IDisposable
             NetworkTable.Load(store), EndpointTable.Load(store),
             new BridgeNetworkOptions { Root = _dir.Combine("root"), State = _dir.Combine("state") },
             new CniChain(new CniConfigDirectory(new CniOptions { PluginDirs = [_dir.Combine("bin")] }), _executor),
-            new FakeNamespaces(), TimeProvider.System, NullLogger<BridgeNetworks>.Instance);
+            new FakeNamespaces(), new BridgeFirewall(new FakePacketFilter()), TimeProvider.System, NullLogger<BridgeNetworks>.Instance);
         _bridges.RecoverAsync(CancellationToken.None).GetAwaiter().GetResult();
         _networks = new ContainerNetworks(_bridges);
     }
