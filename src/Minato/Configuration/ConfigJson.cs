@@ -56,6 +56,9 @@ public static class ConfigJson
             json.WriteString("bridge_subnet", config.DockerApi.BridgeSubnet);
             json.WriteString("network_pool", config.DockerApi.NetworkPool);
             json.WriteEndObject();
+            json.WriteStartObject("metrics");
+            json.WriteString("address", config.MetricsAddress);
+            json.WriteEndObject();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {
