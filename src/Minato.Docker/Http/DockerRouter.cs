@@ -33,10 +33,13 @@ public sealed class DockerRouter
         ArgumentNullException.ThrowIfNull(http);
         var path = http.Request.Path.Value ?? "/";
         SetServerHeaders(http.Response);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        DockerRoute? matched = null;
         try
         {
             var versioned = VersionedPath.Parse(path);
             var found = Find(http.Request.Method, versioned.Route);
+            matched = found?.Route;
             var maxBody = found?.Route.MaxBodyBytes ?? DefaultMaxBodyBytes;
             if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
@@ -57,6 +60,10 @@ public sealed class DockerRouter
         catch (Exception e) when (!http.RequestAborted.IsCancellationRequested || e is not OperationCanceledException)
         {
             await FailAsync(http, e);
+        }
+        finally
+        {
+            DockerMeter.Record(http.Request.Method, matched, http.Response.StatusCode, started);
         }
     }
 

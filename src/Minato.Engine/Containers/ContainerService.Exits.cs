@@ -173,6 +173,13 @@ public sealed partial class ContainerService
     /// <summary>An exit folded in: announced now, unless a start is in flight, which announces it after "started".</summary>
     private void RaiseExited(ContainerRecord record)
     {
+        var owner = new KeyValuePair<string, object?>("owner", record.Owner);
+        Diagnostics.EngineMeter.ContainerExits.Add(1, owner, new KeyValuePair<string, object?>("reason", record.Reason.Length > 0 ? record.Reason : "Unknown"));
+        if (record.Reason == "OOMKilled")
+        {
+            Diagnostics.EngineMeter.ContainerOomKills.Add(1, owner);
+        }
+
         if (!_starting.ContainsKey(record.Id))
         {
             Raise(record, ContainerChangeKind.Exited);

@@ -11,7 +11,38 @@ public sealed class CniChain(CniConfigDirectory directory, ICniPluginExecutor ex
     /// <param name="attachment">Container, namespace, interface and CNI_ARGS.</param>
     /// <param name="runtimeConfig">Capability arguments (portMappings, bandwidth, dns), passed to plugins that declare them.</param>
     /// <param name="cancellationToken">Cancels the running plugin.</param>
-    public async Task<CniResult> AddAsync(CniNetworkList network, CniAttachment attachment, JsonObject runtimeConfig, CancellationToken cancellationToken)
+    public Task<CniResult> AddAsync(CniNetworkList network, CniAttachment attachment, JsonObject runtimeConfig, CancellationToken cancellationToken) =>
+        MeasuredAsync("ADD", () => AddAllAsync(network, attachment, runtimeConfig, cancellationToken));
+
+    /// <summary>Deletes the attachment, last plugin first; <paramref name="previousResult"/> is the cached ADD result.</summary>
+    public Task DeleteAsync(CniNetworkList network, CniAttachment attachment, JsonObject runtimeConfig, string? previousResult, CancellationToken cancellationToken) =>
+        MeasuredAsync("DEL", async () =>
+        {
+            await DeleteAllAsync(network, attachment, runtimeConfig, previousResult, cancellationToken);
+            return true;
+        });
+
+    /// <summary>Times one operation on a network list and counts its failure, both labelled by operation only.</summary>
+    private static async Task<T> MeasuredAsync<T>(string operation, Func<Task<T>> run)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var tag = new KeyValuePair<string, object?>("operation", operation);
+        try
+        {
+            return await run();
+        }
+        catch
+        {
+            Diagnostics.EngineMeter.CniFailures.Add(1, tag);
+            throw;
+        }
+        finally
+        {
+            Diagnostics.EngineMeter.CniDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds, tag);
+        }
+    }
+
+    private async Task<CniResult> AddAllAsync(CniNetworkList network, CniAttachment attachment, JsonObject runtimeConfig, CancellationToken cancellationToken)
     {
         string? previous = null;
         try
@@ -27,7 +58,7 @@ public sealed class CniChain(CniConfigDirectory directory, ICniPluginExecutor ex
             // The spec asks for DEL after a failed ADD so partial allocations (IPs, veths, rules) are released.
             try
             {
-                await DeleteAsync(network, attachment, runtimeConfig, previous, CancellationToken.None);
+                await DeleteAllAsync(network, attachment, runtimeConfig, previous, CancellationToken.None);
             }
             catch (CniException)
             {
@@ -42,8 +73,7 @@ public sealed class CniChain(CniConfigDirectory directory, ICniPluginExecutor ex
             : CniResult.Parse(Encoding.UTF8.GetBytes(previous));
     }
 
-    /// <summary>Deletes the attachment, last plugin first; <paramref name="previousResult"/> is the cached ADD result.</summary>
-    public async Task DeleteAsync(CniNetworkList network, CniAttachment attachment, JsonObject runtimeConfig, string? previousResult, CancellationToken cancellationToken)
+    private async Task DeleteAllAsync(CniNetworkList network, CniAttachment attachment, JsonObject runtimeConfig, string? previousResult, CancellationToken cancellationToken)
     {
         foreach (var plugin in Enumerable.Reverse(Plugins(network)))
         {

@@ -28,8 +28,9 @@ internal static class DaemonCommand
             Description = $"Also serve the Docker Engine API: unix:///path (alone: {DockerApiSettings.DefaultListen}) or tcp://host:port with [docker_api] TLS files",
             Arity = ArgumentArity.ZeroOrOne,
         };
+        var metricsAddress = new Option<string?>("--metrics-address") { Description = "Serve Prometheus metrics on ip:port at /metrics (replaces [metrics] address)" };
         var command = new Command("daemon", "Run the CRI daemon");
-        foreach (var option in new Option[] { config, listen, root, state, logLevel, cniConfigDir, cniPluginDirs, registriesConfig, dockerApi })
+        foreach (var option in new Option[] { config, listen, root, state, logLevel, cniConfigDir, cniPluginDirs, registriesConfig, dockerApi, metricsAddress })
         {
             command.Options.Add(option);
         }
@@ -49,6 +50,7 @@ internal static class DaemonCommand
                     CniPluginDirs = parse.GetValue(cniPluginDirs),
                     RegistriesConfig = parse.GetValue(registriesConfig),
                     DockerApi = parse.GetResult(dockerApi) is null ? null : parse.GetValue(dockerApi) ?? DockerApiSettings.DefaultListen,
+                    MetricsAddress = parse.GetValue(metricsAddress),
                 });
                 return await DaemonHost.RunAsync(effective, cancellationToken);
             }

@@ -57,6 +57,9 @@ public static class ConfigJson
             json.WriteString("network_pool", config.DockerApi.NetworkPool);
             json.WriteString("pod_containers", ConfigSchema.PodContainersName(config.DockerApi.PodContainers));
             json.WriteEndObject();
+            json.WriteStartObject("metrics");
+            json.WriteString("address", config.MetricsAddress);
+            json.WriteEndObject();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {

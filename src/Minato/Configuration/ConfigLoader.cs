@@ -22,6 +22,9 @@ public sealed record ConfigOverrides
 
     /// <summary><c>--docker-api</c>: the Docker API endpoint (replaces <c>[docker_api] listen</c>).</summary>
     public string? DockerApi { get; init; }
+
+    /// <summary><c>--metrics-address</c>: the Prometheus endpoint (replaces <c>[metrics] address</c>).</summary>
+    public string? MetricsAddress { get; init; }
 }
 
 /// <summary>Builds the effective <see cref="MinatoConfig"/> and checks it before anything starts.</summary>
@@ -78,14 +81,36 @@ public static class ConfigLoader
             text.Append("# ").Append(key.Comment).Append("\n# ").Append(key.Name).Append(" = ").Append(key.Example ?? key.Render(defaults)).Append('\n');
         }
 
+        text.Append("\n# The Prometheus endpoint. Off unless address is set.\n[metrics]\n");
+        foreach (var key in ConfigSchema.MetricsKeys)
+        {
+            text.Append("# ").Append(key.Comment).Append("\n# ").Append(key.Name).Append(" = ").Append(key.Example ?? key.Render(defaults)).Append('\n');
+        }
+
         return text.ToString();
     }
+
+    /// <summary>
+    /// The endpoint of <c>[metrics] address</c>: a literal IPv4 or IPv6 address (IPv6 in brackets) and a port from 1 to
+    /// 65535; null when it is not one. Host names are refused: what they resolve to can change under a running daemon.
+    /// </summary>
+    public static System.Net.IPEndPoint? ParseMetricsAddress(string address) =>
+        System.Net.IPEndPoint.TryParse(address, out var endpoint) && endpoint.Port is > 0 and <= 65535 &&
+        (endpoint.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork || address.StartsWith('[')) &&
+        address.Contains(':', StringComparison.Ordinal)
+            ? endpoint
+            : null;
 
     private static MinatoConfig ApplyOverrides(MinatoConfig config, ConfigOverrides o)
     {
         if (o.LogLevel is not null && ConfigSchema.TryParseLogLevel(o.LogLevel) is null)
         {
             throw new ConfigException($"--log-level must be one of trace, debug, info, warn, error (got \"{o.LogLevel}\")");
+        }
+
+        if (o.MetricsAddress is not null && ParseMetricsAddress(o.MetricsAddress) is null)
+        {
+            throw new ConfigException($"--metrics-address must be ip:port with a port from 1 to 65535, e.g. 127.0.0.1:9090 (got \"{o.MetricsAddress}\")");
         }
 
         return config with
@@ -95,6 +120,7 @@ public static class ConfigLoader
             State = o.State ?? config.State,
             LogLevel = o.LogLevel is null ? config.LogLevel : ConfigSchema.TryParseLogLevel(o.LogLevel)!.Value,
             DockerApi = config.DockerApi with { Listen = o.DockerApi ?? config.DockerApi.Listen },
+            MetricsAddress = o.MetricsAddress ?? config.MetricsAddress,
             Images = config.Images with { RegistriesConfig = o.RegistriesConfig ?? config.Images.RegistriesConfig },
             Cni = config.Cni with
             {
@@ -119,6 +145,12 @@ public static class ConfigLoader
         }
 
         ValidateDockerApi(where, config.DockerApi);
+        if (config.MetricsAddress.Length > 0 && ParseMetricsAddress(config.MetricsAddress) is null)
+        {
+            throw new ConfigException(
+                $"{where}: key 'metrics.address' must be ip:port with a port from 1 to 65535, e.g. 127.0.0.1:9090 or [::1]:9090 (got \"{config.MetricsAddress}\")");
+        }
+
         RequireAbsolute(where, "root", config.Root);
         RequireAbsolute(where, "state", config.State);
         RequireAbsolute(where, "cni_config_dir", config.Cni.ConfigDir);

@@ -115,6 +115,13 @@ internal static class ConfigSchema
         }
     }
 
+    /// <summary>Keys of the <c>[metrics]</c> table.</summary>
+    internal static readonly IReadOnlyList<Key> MetricsKeys =
+    [
+        new("address", "ip:port of the Prometheus endpoint (GET /metrics, plain HTTP). Unset: no endpoint. Bind it to a private address: it tells what runs here.",
+            c => Quote(c.MetricsAddress), (c, e) => c with { MetricsAddress = e.AsString() }, Example: Quote("127.0.0.1:9090")),
+    ];
+
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>
     internal static readonly IReadOnlyList<string> RuntimeKeys = ["path"];
 
@@ -129,6 +136,11 @@ internal static class ConfigSchema
         if (entry.KeyPath is ["docker_api", var dockerKey] && DockerApiKeys.FirstOrDefault(k => k.Name == dockerKey) is { } docker)
         {
             return docker.Apply(config, entry);
+        }
+
+        if (entry.KeyPath is ["metrics", var metricsKey] && MetricsKeys.FirstOrDefault(k => k.Name == metricsKey) is { } metrics)
+        {
+            return metrics.Apply(config, entry);
         }
 
         if (entry.KeyPath is ["runtimes", var handler, "path"])

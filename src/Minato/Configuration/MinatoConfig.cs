@@ -57,6 +57,12 @@ public sealed record MinatoConfig
     /// <summary>The Docker Engine API listener (<c>[docker_api]</c>); off unless <c>listen</c> is set.</summary>
     public DockerApiSettings DockerApi { get; init; } = new();
 
+    /// <summary>
+    /// The Prometheus endpoint (<c>[metrics] address</c>), <c>ip:port</c> serving <c>/metrics</c> over plain HTTP; empty
+    /// (the default) serves none.
+    /// </summary>
+    public string MetricsAddress { get; init; } = "";
+
     /// <summary>Directory Localhost seccomp profiles must lie in; empty (the default) accepts any absolute path.</summary>
     public string SeccompProfileRoot { get; init; } = "";
 

@@ -65,6 +65,7 @@ internal sealed class CallInterceptor(ILogger<CallInterceptor> logger) : Interce
 
     private void Completed(string method, StatusCode code, long started)
     {
+        Metrics.DaemonMeter.CriCall(method, code, started);
         if (logger.IsEnabled(LogLevel.Debug))
         {
             DaemonLog.Call(logger, method, code, Stopwatch.GetElapsedTime(started).TotalMilliseconds);

@@ -10,6 +10,7 @@ using Minato.Cri.Containers;
 using Minato.Cri.Network;
 using Minato.Cri.Pods;
 using Minato.Cri.Runtime;
+using Minato.Daemon.Metrics;
 using Minato.Docker;
 using Minato.Engine;
 using Minato.Engine.Containers;
@@ -88,7 +89,7 @@ internal static class DaemonHost
             // The kubelet does not send its pod CIDRs again after a runtime restart: bring the rendered CNI config back
             // if it went missing or the template changed (an unchanged file is not touched).
             app.Services.GetRequiredService<PodNetworkConfig>().RenderStored();
-            await app.StartAsync(cancellationToken);
+            await StartAsync(app, config, cancellationToken);
             SocketFile.Restrict(config.SocketPath);
             if (docker.Enabled)
             {
@@ -127,6 +128,19 @@ internal static class DaemonHost
         return 0;
     }
 
+    /// <summary>Starts serving; a metrics address that cannot be bound stops start-up naming its key.</summary>
+    private static async Task StartAsync(WebApplication app, MinatoConfig config, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch (IOException e) when (config.MetricsAddress.Length > 0 && e.Message.Contains(config.MetricsAddress, StringComparison.Ordinal))
+        {
+            throw new DaemonStartupException($"metrics.address: cannot listen on {config.MetricsAddress}: {e.Message}");
+        }
+    }
+
     /// <summary>The daemon's pid, for service scripts: <c>&lt;state&gt;/minato.pid</c>.</summary>
     public static string PidFile(MinatoConfig config) => Path.Combine(config.State, "minato.pid");
 
@@ -148,6 +162,11 @@ internal static class DaemonHost
             if (config.DockerApi.Enabled)
             {
                 DockerListener.Add(kestrel, config.DockerApi);
+            }
+
+            if (ConfigLoader.ParseMetricsAddress(config.MetricsAddress) is { } metrics)
+            {
+                Metrics.MetricsEndpoint.Listen(kestrel, metrics);
             }
         });
 
@@ -198,6 +217,11 @@ internal static class DaemonHost
             });
         }
 
+        if (config.MetricsAddress.Length > 0)
+        {
+            builder.Services.AddMetrics(config.DatabasePath);
+        }
+
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = MaxMessageSize;
@@ -207,6 +231,11 @@ internal static class DaemonHost
         });
 
         var app = builder.Build();
+        if (config.MetricsAddress.Length > 0)
+        {
+            app.UseMetrics();
+        }
+
         if (config.DockerApi.Enabled)
         {
             app.UseDockerApi();

@@ -106,6 +106,7 @@ public sealed class StreamingServer(
         }
 
         var session = new StreamingEndpoint(core!, options, _logger);
+        using var open = Daemon.Metrics.DaemonMeter.StreamingSession(segments[0]);
         if (context.WebSockets.IsWebSocketRequest)
         {
             await session.ServeWebSocketAsync(context, request!);

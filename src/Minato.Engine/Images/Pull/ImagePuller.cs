@@ -59,6 +59,9 @@ public sealed class ImagePuller(
     {
         using var watchdog = new StallWatchdog(options.StallTimeout, time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, watchdog.Token);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        Exception? failure = null;
+        Diagnostics.EngineMeter.ImagePullsInFlight.Add(1);
         try
         {
             Exception? last = null;
@@ -88,7 +91,18 @@ public sealed class ImagePuller(
         }
         catch (OperationCanceledException) when (watchdog.HasStalled && !cancellationToken.IsCancellationRequested)
         {
-            throw watchdog.Failure($"pulling {reference}");
+            failure = watchdog.Failure($"pulling {reference}");
+            throw failure;
+        }
+        catch (Exception e)
+        {
+            failure = e;
+            throw;
+        }
+        finally
+        {
+            Diagnostics.EngineMeter.ImagePullsInFlight.Add(-1);
+            Diagnostics.EngineMeter.PullFinished(started, failure);
         }
     }
 

@@ -17,6 +17,7 @@ public sealed partial class ImageUnpacker
             ?? throw new UnsupportedImageException($"layer {digest} has media type {blob.MediaType}, which is not a layer");
         await global.WaitAsync(cancellationToken);
         var directory = images.Snapshots.CreateUnpackDirectory();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             slot.State = LayerState.Downloading;
@@ -25,6 +26,7 @@ public sealed partial class ImageUnpacker
             await using var counted = new ProgressStream(body, writer?.Stream, read =>
             {
                 slot.Add(read);
+                Diagnostics.EngineMeter.ImagePullBytes.Add(read);
                 watchdog.Touch();
             });
             await using var layer = LayerStream.Open(counted, digest, blob.Size, diffId, compression, options.LayerLimits, leaveOpen: true);
@@ -38,6 +40,7 @@ public sealed partial class ImageUnpacker
 
             images.Snapshots.Commit(directory, name);
             slot.State = LayerState.Done;
+            Diagnostics.EngineMeter.LayerUnpackDuration.Record(System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
             Log.LayerUnpacked(logger, source.Description, digest, result.BytesWritten, result.Entries);
             return new Snapshot(name, diffId, result.BytesWritten, result.Entries);
         }
