@@ -90,6 +90,14 @@ public sealed class Conmon(ConmonOptions options) : IContainerMonitor
             catch (OperationCanceledException)
             {
                 KillMonitor(launch);
+
+                // A conmon that never forked (hung before it) is still our child: kill and reap it, leaving no process.
+                if (!intermediate.IsCompleted)
+                {
+                    Linux.Interop.NamespaceCalls.Kill(pid, 9);
+                }
+
+                await intermediate;
                 if (cancellationToken.IsCancellationRequested)
                 {
                     throw;
