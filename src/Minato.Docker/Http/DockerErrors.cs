@@ -26,6 +26,9 @@ public static class DockerErrors
             AlreadyExistsException or PreconditionException => StatusCodes.Status409Conflict,
             OverloadedException => StatusCodes.Status503ServiceUnavailable,
             TimeoutException => StatusCodes.Status504GatewayTimeout,
+
+            // dockerd answers a full disk with 500; 507 says what it is, and the message names the filesystem and bound.
+            StorageLimitException => StatusCodes.Status507InsufficientStorage,
             UnsupportedImageException => StatusCodes.Status400BadRequest,
 
             // dockerd: a registry's "manifest unknown" is 404, a refused login 401, a blocked registry 403, else 500.

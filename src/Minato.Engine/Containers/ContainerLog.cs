@@ -32,6 +32,9 @@ internal static partial class ContainerLog
     [LoggerMessage(308, LogLevel.Warning, "container exit watch overflowed; re-reading every exit file")]
     public static partial void WatchOverflow(ILogger logger);
 
+    [LoggerMessage(309, LogLevel.Error, "the watch for dead container monitors stopped")]
+    public static partial void MonitorWatchFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(340, LogLevel.Information, "container {ContainerId}: CDI devices {Devices}")]
     public static partial void CdiDevices(ILogger logger, string containerId, string devices);
 

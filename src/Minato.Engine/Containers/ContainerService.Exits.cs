@@ -12,12 +12,19 @@ public sealed partial class ContainerService
     /// <summary>The exit code reported when the real one was never recorded (containerd's choice too).</summary>
     public const int UnknownExitCode = 255;
 
+    /// <summary>The reason of a container whose monitor died before the container's exit was recorded.</summary>
+    public const string MonitorLostReason = "MonitorLost";
+
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _exitWaiters = new(StringComparer.Ordinal);
 
     /// <summary>Containers whose start is in flight: an exit folded in meanwhile is announced after the start, not before.</summary>
     private readonly ConcurrentDictionary<string, bool> _starting = new(StringComparer.Ordinal);
 
+    /// <summary>Containers whose monitor died before writing an exit file: their waiters must not wait for one.</summary>
+    private readonly ConcurrentDictionary<string, bool> _monitorLost = new(StringComparer.Ordinal);
+
     private readonly Lock _stateLock = new();
+    private readonly CancellationTokenSource _stopping = new();
     private FileSystemWatcher? _watcher;
 
     /// <summary>Watches the exit directory, then undoes half-done creates and picks up exits that happened while the daemon was down.</summary>
@@ -49,9 +56,43 @@ public sealed partial class ContainerService
                 RemountImageVolumes(record);
                 if (Reconcile(record) is { IsLive: true } live && !monitor.IsAlive(live.BundleDirectory) && !IsRestorePending(live))
                 {
-                    await MarkMonitorLostAsync(live, cancellationToken);
+                    await MarkMonitorLostAsync(live, "was gone when the daemon started", cancellationToken);
                 }
             }
+        }
+
+        _ = WatchMonitorsAsync(_stopping.Token);
+    }
+
+    /// <summary>
+    /// Every <see cref="ContainerServiceOptions.MonitorCheckInterval"/>, looks for live containers whose monitor died
+    /// (SIGKILLed, OOM-killed) without writing an exit file: nobody else would ever report them exited.
+    /// </summary>
+    private async Task WatchMonitorsAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(options.MonitorCheckInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                foreach (var record in store.All.ToList())
+                {
+                    // The exit file is read after the liveness check: conmon writes it before it exits.
+                    if (record.IsLive && !IsRestorePending(record) && !_starting.ContainsKey(record.Id) &&
+                        !monitor.IsAlive(record.BundleDirectory) && Reconcile(record) is { IsLive: true } live)
+                    {
+                        await MarkMonitorLostAsync(live, "died while the container ran", cancellationToken);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The service is being disposed.
+        }
+        catch (Exception e)
+        {
+            ContainerLog.MonitorWatchFailed(logger, e);
         }
     }
 
@@ -68,7 +109,7 @@ public sealed partial class ContainerService
             var waiter = _exitWaiters.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
 
             // Checked after registering, so an exit written in between is not missed.
-            if (ReadExitCode(id) is not null)
+            if (ReadExitCode(id) is not null || _monitorLost.ContainsKey(id))
             {
                 return true;
             }
@@ -90,17 +131,22 @@ public sealed partial class ContainerService
         }
     }
 
-    public void Dispose() => _watcher?.Dispose();
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _watcher?.Dispose();
+    }
 
     /// <summary>
     /// Without its monitor (killed, or the state directory lost in a reboot) nobody will write the exit file:
-    /// make sure the process is gone and report the container exited with an unknown code, as containerd does.
+    /// make sure every process of the container is gone (none is left without its monitor) and report the container
+    /// exited with an unknown code and the reason <see cref="MonitorLostReason"/>.
     /// </summary>
-    private async Task MarkMonitorLostAsync(ContainerRecord record, CancellationToken cancellationToken)
+    private async Task MarkMonitorLostAsync(ContainerRecord record, string what, CancellationToken cancellationToken)
     {
         try
         {
-            await Runtime(record.RuntimeHandler).KillAsync(record.Id, SigKill, all: false, cancellationToken);
+            await Runtime(record.RuntimeHandler).KillAsync(record.Id, SigKill, all: true, cancellationToken);
         }
         catch (Exception e) when (e is OciRuntimeException or PreconditionException)
         {
@@ -115,15 +161,21 @@ public sealed partial class ContainerService
                 {
                     Phase = ContainerPhase.Exited,
                     ExitCode = UnknownExitCode,
-                    Reason = "Error",
-                    Message = "the container's monitor (conmon) was gone when the daemon started; its exit code is unknown",
+                    Reason = MonitorLostReason,
+                    Message = $"the container's monitor (conmon) {what}; its processes were killed and its exit code is unknown",
                     FinishedAt = Math.Max(current.StartedAt, time.UnixNanoseconds()),
                 });
                 RaiseExited(exited);
             }
         }
 
-        ContainerLog.Exited(logger, record.Id, UnknownExitCode, "monitor lost");
+        _monitorLost[record.Id] = true;
+        if (_exitWaiters.TryRemove(record.Id, out var waiter))
+        {
+            waiter.TrySetResult();
+        }
+
+        ContainerLog.Exited(logger, record.Id, UnknownExitCode, MonitorLostReason);
     }
 
     /// <summary>The record with its exit folded in when the monitor has written one; otherwise unchanged.</summary>

@@ -36,6 +36,7 @@ public sealed partial class ContainerService
         }
 
         monitor.Forget(record.Id);
+        _monitorLost.TryRemove(record.Id, out _);
         foreach (var file in MonitorFiles)
         {
             File.Delete(Path.Combine(record.BundleDirectory, file));

@@ -129,6 +129,7 @@ public sealed partial class ContainerService
             }
 
             ForgetUsage(record.Id);
+            _monitorLost.TryRemove(record.Id, out _);
             ContainerLog.Removed(logger, record.Id);
         }
 

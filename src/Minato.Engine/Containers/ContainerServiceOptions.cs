@@ -8,6 +8,9 @@ public sealed record ContainerServiceOptions(string StateDirectory, string RootD
     /// <summary>Bound on each runtime command and on the monitor's report.</summary>
     public TimeSpan RuntimeTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>How often live containers' monitors are checked for having died without writing an exit.</summary>
+    public TimeSpan MonitorCheckInterval { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long to wait for the exit after SIGKILL before giving up.</summary>
     public TimeSpan KillTimeout { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -90,6 +90,14 @@ public sealed class Conmon(ConmonOptions options) : IContainerMonitor
             catch (OperationCanceledException)
             {
                 KillMonitor(launch);
+
+                // A conmon that never forked (hung before it) is still our child: kill and reap it, leaving no process.
+                if (!intermediate.IsCompleted)
+                {
+                    Linux.Interop.NamespaceCalls.Kill(pid, 9);
+                }
+
+                await intermediate;
                 if (cancellationToken.IsCancellationRequested)
                 {
                     throw;
@@ -178,19 +186,49 @@ public sealed class Conmon(ConmonOptions options) : IContainerMonitor
         }
     }
 
-    /// <summary>Kills the monitor of a launch that did not report in time (its runtime child dies with its session).</summary>
+    /// <summary>Kills the monitor of a launch that did not report in time, and the runtime it runs (a hung
+    /// <c>create</c> would otherwise outlive it, reparented to init).</summary>
     private static void KillMonitor(ContainerLaunch launch)
     {
         try
         {
             if (int.TryParse(File.ReadAllText(launch.ConmonPidFile).Trim(), out var conmon) && conmon > 1)
             {
-                Linux.Interop.NamespaceCalls.Kill(conmon, 9);
+                // Descendants are listed before anything dies, so none is reparented out of reach first.
+                foreach (var pid in Descendants(conmon).Prepend(conmon).ToList())
+                {
+                    Linux.Interop.NamespaceCalls.Kill(pid, 9);
+                }
             }
         }
         catch (IOException)
         {
             // No pid file: the intermediate process has not forked yet and dies with the pipe.
+        }
+    }
+
+    private static IEnumerable<int> Descendants(int pid)
+    {
+        string children;
+        try
+        {
+            children = File.ReadAllText($"/proc/{pid}/task/{pid}/children");
+        }
+        catch (IOException)
+        {
+            yield break;
+        }
+
+        foreach (var field in children.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (int.TryParse(field, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var child))
+            {
+                yield return child;
+                foreach (var grandchild in Descendants(child))
+                {
+                    yield return grandchild;
+                }
+            }
         }
     }
 

@@ -31,6 +31,8 @@ public static class ConfigJson
             json.WriteString("cni_config_template", config.CniConfigTemplate);
             json.WriteNumber("list_stream_chunk_size", config.ListStreamChunkSize);
             json.WriteString("default_runtime", config.DefaultRuntime);
+            json.WriteString("conmon", config.Conmon);
+            json.WriteNumber("runtime_timeout_seconds", (int)config.RuntimeTimeout.TotalSeconds);
             json.WriteNumber("shutdown_timeout_seconds", (int)config.ShutdownTimeout.TotalSeconds);
             json.WriteString("streaming_address", config.Streaming.Address);
             json.WriteNumber("streaming_port", config.Streaming.Port);
@@ -40,6 +42,9 @@ public static class ConfigJson
             json.WriteNumber("max_concurrent_downloads", config.Images.Pull.MaxConcurrentDownloadsPerImage);
             json.WriteNumber("max_concurrent_downloads_total", config.Images.Pull.MaxConcurrentDownloads);
             json.WriteNumber("image_pull_stall_timeout_seconds", (int)config.Images.Pull.StallTimeout.TotalSeconds);
+            var maxLayer = config.Images.Pull.LayerLimits.MaxUncompressedBytes;
+            json.WriteNumber("max_layer_size", maxLayer == long.MaxValue ? 0 : maxLayer);
+            json.WriteNumber("min_free_space", config.Images.Pull.DiskReserveBytes);
             json.WriteString("seccomp_profile_root", config.SeccompProfileRoot);
             json.WriteStartArray("cdi_spec_dirs");
             foreach (var dir in config.CdiSpecDirs)

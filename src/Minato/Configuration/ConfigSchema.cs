@@ -38,6 +38,11 @@ internal static class ConfigSchema
             (c, e) => c with { ListStreamChunkSize = (int)Range(e, 1, MinatoConfig.MaxListStreamChunkSize) }),
         new("default_runtime", "OCI runtime handler used when a pod names none; must be a key of [runtimes].",
             c => Quote(c.DefaultRuntime), (c, e) => c with { DefaultRuntime = e.AsString() }),
+        new("conmon", "The conmon executable that monitors each container. Empty: conmon on PATH, else /usr/bin/conmon.",
+            c => Quote(c.Conmon), (c, e) => c with { Conmon = e.AsString() }, Example: Quote("/usr/bin/conmon")),
+        new("runtime_timeout_seconds", "Bound on each OCI runtime command (create, start, exec, kill, delete) and on conmon's report; a runtime that hangs longer is killed and the call fails.",
+            c => ((int)c.RuntimeTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
+            (c, e) => c with { RuntimeTimeout = TimeSpan.FromSeconds(Range(e, 1, 3600)) }),
         new("shutdown_timeout_seconds", "How long in-flight CRI calls may run after SIGTERM before the daemon exits.",
             c => ((int)c.ShutdownTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             (c, e) => c with { ShutdownTimeout = TimeSpan.FromSeconds(Range(e, 0, 3600)) }),
@@ -56,6 +61,12 @@ internal static class ConfigSchema
         new("image_pull_stall_timeout_seconds", "A pull that receives no data for this long fails.",
             c => ((int)c.Images.Pull.StallTimeout.TotalSeconds).ToString(CultureInfo.InvariantCulture),
             (c, e) => c with { Images = c.Images with { Pull = c.Images.Pull with { StallTimeout = TimeSpan.FromSeconds(Range(e, 1, 86400)) } } }),
+        new("max_layer_size", "Most bytes one image layer may unpack to (a decompression bomb stops there and the pull fails with RESOURCE_EXHAUSTED): bytes, or a size such as \"32GiB\" or \"500MB\"; 0 for no cap. The largest real layers (CUDA, bundled model weights) stay well under the default.",
+            c => RenderSize(c.Images.Pull.LayerLimits.MaxUncompressedBytes, long.MaxValue),
+            (c, e) => c with { Images = c.Images with { Pull = c.Images.Pull with { LayerLimits = c.Images.Pull.LayerLimits with { MaxUncompressedBytes = Size(e) is var size and > 0 ? size : long.MaxValue } } } }),
+        new("min_free_space", "Free space a pull must leave on the filesystem of root (checked before and while layers are written; the pull fails with RESOURCE_EXHAUSTED instead): bytes or a size such as \"1GiB\"; 0 for none. Room for the database, logs and containers' writes.",
+            c => RenderSize(c.Images.Pull.DiskReserveBytes, -1),
+            (c, e) => c with { Images = c.Images with { Pull = c.Images.Pull with { DiskReserveBytes = Size(e) } } }),
         new("streaming_address", "Address of the exec/attach/port-forward streaming server (HTTP, SPDY/3.1 and WebSocket); the kubelet connects to it on this node.",
             c => Quote(c.Streaming.Address), (c, e) => c with { Streaming = c.Streaming with { Address = ParseAddress(e) } }),
         new("streaming_port", "TCP port of the streaming server; 0 picks a free port at start-up.",
@@ -208,6 +219,53 @@ internal static class ConfigSchema
         System.Net.IPAddress.TryParse(entry.AsString(), out _)
             ? entry.AsString()
             : throw entry.Error($"must be an IPv4 or IPv6 address (got \"{entry.AsString()}\")");
+
+    /// <summary>A size: a non-negative integer of bytes, or a string of digits and a unit: B; K, M, G, T, P or KiB, MiB, GiB,
+    /// TiB, PiB (powers of 1024, the one-letter forms as Docker reads them); KB, MB, GB, TB, PB (powers of 1000).</summary>
+    internal static long Size(TomlEntry entry)
+    {
+        if (entry.Value is Tomlyn.Syntax.IntegerValueSyntax)
+        {
+            return Range(entry, 0, long.MaxValue);
+        }
+
+        var text = entry.AsString().Trim();
+        return ParseSize(text) ?? throw entry.Error($"must be a number of bytes or a size such as \"10GiB\" or \"500MB\" (got \"{text}\")");
+    }
+
+    /// <summary>Parses a size string (see <see cref="Size"/>); null when it is not one or does not fit in 63 bits.</summary>
+    internal static long? ParseSize(string text)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text, @"^([0-9]{1,19})\s*([KMGTP]?)(i?)(B?)$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (!match.Success || !long.TryParse(match.Groups[1].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) ||
+            (match.Groups[2].Length == 0 && match.Groups[3].Length > 0))
+        {
+            return null;
+        }
+
+        var power = "KMGTP".IndexOf(char.ToUpperInvariant(match.Groups[2].Value.FirstOrDefault('_')), StringComparison.Ordinal) + 1;
+        var decimalUnit = match.Groups[3].Length == 0 && match.Groups[4].Length > 0 && power > 0;
+        var unit = (long)Math.Pow(decimalUnit ? 1000 : 1024, power);
+        return number > long.MaxValue / unit ? null : number * unit;
+    }
+
+    /// <summary>A size as TOML: in the largest binary unit that divides it, "0" for <paramref name="zeroMeans"/>.</summary>
+    internal static string RenderSize(long bytes, long zeroMeans)
+    {
+        if (bytes == zeroMeans || bytes == 0)
+        {
+            return "0";
+        }
+
+        string[] units = ["", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        var power = 0;
+        while (power < units.Length - 1 && bytes % (1L << (10 * (power + 1))) == 0)
+        {
+            power++;
+        }
+
+        return Quote((bytes >> (10 * power)).ToString(CultureInfo.InvariantCulture) + units[power]);
+    }
 
     private static long Range(TomlEntry entry, long min, long max)
     {

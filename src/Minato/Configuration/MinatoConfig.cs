@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Minato.Engine.Containers;
 using Minato.Engine.Linux.Cgroups;
 using Minato.Engine.Network;
 using Minato.Engine.Oci;
@@ -81,6 +82,12 @@ public sealed record MinatoConfig
 
     /// <summary>The largest <see cref="ListStreamChunkSize"/>; see its remarks for why.</summary>
     public const int MaxListStreamChunkSize = 50;
+
+    /// <summary>The conmon executable; empty (the default) finds <c>conmon</c> on PATH, else <c>/usr/bin/conmon</c>.</summary>
+    public string Conmon { get; init; } = "";
+
+    /// <summary>Bound on each OCI runtime command (create, start, exec set-up, kill, delete) and on conmon's report.</summary>
+    public TimeSpan RuntimeTimeout { get; init; } = new ContainerServiceOptions("/", "/").RuntimeTimeout;
 
     /// <summary>The file the values came from, or null when only defaults and flags apply.</summary>
     public string? SourcePath { get; init; }

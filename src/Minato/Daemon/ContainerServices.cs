@@ -33,13 +33,13 @@ internal static class ContainerServices
             SeccompProfileRoot = config.SeccompProfileRoot.Length > 0 ? config.SeccompProfileRoot : null,
         }.WithHostFacts().WithRuntimeFeatures(OciRuntimeFeatures.ProbeAllAsync(config.RuntimeHandlers, TimeSpan.FromSeconds(10)).GetAwaiter().GetResult()))
         .AddSingleton<ContainerSpecBuilder>()
-        .AddSingleton<IOciRuntimes>(new OciRuntimeClis(config.RuntimeHandlers, new ContainerServiceOptions(config.State, config.Root).RuntimeTimeout))
+        .AddSingleton<IOciRuntimes>(new OciRuntimeClis(config.RuntimeHandlers, config.RuntimeTimeout))
         .AddSingleton<IContainerMonitor>(new Conmon(new ConmonOptions(
-            ExecutableSearch.Find("conmon") ?? "/usr/bin/conmon",
+            config.Conmon.Length > 0 ? config.Conmon : ExecutableSearch.Find("conmon") ?? "/usr/bin/conmon",
             Path.Combine(config.State, "exits"),
             Path.Combine(config.State, "attach"),
             config.CgroupDriver == Engine.Linux.Cgroups.CgroupDriver.Systemd)))
-        .AddSingleton(new ContainerServiceOptions(config.State, config.Root))
+        .AddSingleton(new ContainerServiceOptions(config.State, config.Root) { RuntimeTimeout = config.RuntimeTimeout })
         .AddSingleton(sp => new CdiRegistry(new CdiOptions { SpecDirectories = config.CdiSpecDirs }, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ContainerService(
             sp.GetRequiredService<ContainerStore>(),

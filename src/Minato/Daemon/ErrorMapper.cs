@@ -21,6 +21,9 @@ internal static class ErrorMapper
         AlreadyExistsException e => new Status(StatusCode.AlreadyExists, e.Message),
         PreconditionException e => new Status(StatusCode.FailedPrecondition, e.Message),
         OverloadedException e => new Status(StatusCode.ResourceExhausted, e.Message),
+
+        // A full image filesystem, its min_free_space reserve or max_layer_size: the node's limit, not bad data.
+        StorageLimitException e => new Status(StatusCode.ResourceExhausted, e.Message),
         OperationCanceledException when callCancelled.IsCancellationRequested =>
             new Status(StatusCode.Cancelled, "the call was cancelled by the client or the daemon is shutting down"),
         TimeoutException e => new Status(StatusCode.DeadlineExceeded, e.Message),

@@ -150,6 +150,16 @@ public static class TestImageRecipes
         return await image.BuildAsync(dir, cancellationToken: ct);
     });
 
+    /// <summary>One gzip layer holding <c>zeros.img</c>, <paramref name="bytes"/> zero bytes: about 1000:1, so a 2 GiB file
+    /// is a 2 MiB blob. A decompression bomb to a node that caps layers, a sparse file to one that does not.</summary>
+    public static TestImageRecipe Zeros(long bytes) =>
+        new("zeros", string.Create(CultureInfo.InvariantCulture, $"zeros {bytes}"), async (dir, ct) =>
+        {
+            var image = new TestImageBuilder();
+            image.Layer(LayerCompression.Gzip, l => l.File("zeros.img", () => new ZeroStream(bytes)), "ADD zeros.img");
+            return await image.BuildAsync(dir, cancellationToken: ct);
+        });
+
     /// <summary>Busybox plus <paramref name="layers"/> gzip layers of generated files adding up to
     /// <paramref name="uncompressedBytes"/> (files of at most 8 MiB under <c>data/layerN/</c>), compressing about 2:1.</summary>
     public static TestImageRecipe Large(long uncompressedBytes = LargeDefaultBytes, int layers = 6)

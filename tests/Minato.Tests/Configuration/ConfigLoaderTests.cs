@@ -67,6 +67,30 @@ public sealed class ConfigLoaderTests : IDisposable
     }
 
     [Theory]
+    [InlineData("max_layer_size = \"1GiB\"\nmin_free_space = 0\n", 1L << 30, 0L)]
+    [InlineData("max_layer_size = 0\nmin_free_space = \"500MB\"\n", long.MaxValue, 500_000_000L)]
+    [InlineData("max_layer_size = 4096\nmin_free_space = \"2g\"\n", 4096L, 2L << 30)]
+    [InlineData("max_layer_size = \"10 TiB\"\nmin_free_space = \"512KiB\"\n", 10L << 40, 512L << 10)]
+    public void Load_SizeKeys_AcceptBytesAndUnits(string toml, long maxLayer, long minFree)
+    {
+        var config = ConfigLoader.Load(_dir.Write("minato.toml", toml), new ConfigOverrides());
+
+        Assert.Equal(maxLayer, config.Images.Pull.LayerLimits.MaxUncompressedBytes);
+        Assert.Equal(minFree, config.Images.Pull.DiskReserveBytes);
+    }
+
+    [Fact]
+    public void Defaults_SizeKeys_RenderAsTheyParse()
+    {
+        var defaults = new MinatoConfig().Images.Pull;
+
+        Assert.Equal("\"32GiB\"", ConfigSchema.RenderSize(defaults.LayerLimits.MaxUncompressedBytes, long.MaxValue));
+        Assert.Equal("\"256MiB\"", ConfigSchema.RenderSize(defaults.DiskReserveBytes, -1));
+        Assert.Equal(defaults.LayerLimits.MaxUncompressedBytes, ConfigSchema.ParseSize("32GiB"));
+        Assert.Equal("0", ConfigSchema.RenderSize(long.MaxValue, long.MaxValue));
+    }
+
+    [Theory]
     [InlineData("runtimes.crun.path = \"/y/crun\"\n")]
     [InlineData("runtimes = { crun = { path = \"/y/crun\" } }\n")]
     [InlineData("[runtimes]\ncrun.path = \"/y/crun\"\n")]
@@ -124,6 +148,10 @@ public sealed class ConfigLoaderTests : IDisposable
     [InlineData("shutdown_timeout_seconds = -1\n", "key 'shutdown_timeout_seconds' must be between 0 and 3600")]
     [InlineData("cgroup_driver = \"cgroupv2\"\n", "key 'cgroup_driver' must be one of cgroupfs, systemd")]
     [InlineData("log_format = true\n", "key 'log_format' must be a string")]
+    [InlineData("max_layer_size = \"lots\"\n", "key 'max_layer_size' must be a number of bytes or a size such as \"10GiB\"")]
+    [InlineData("max_layer_size = \"1.5GiB\"\n", "key 'max_layer_size' must be a number of bytes or a size")]
+    [InlineData("min_free_space = -1\n", "key 'min_free_space' must be between 0 and")]
+    [InlineData("min_free_space = \"99999999999PiB\"\n", "key 'min_free_space' must be a number of bytes or a size")]
     [InlineData("[runtimes.\"Bad/Name\"]\npath = \"x\"\n", "names a runtime handler that is not a lowercase DNS label")]
     public void Load_BadValue_NamesFileLineAndKey(string toml, string expected)
     {

@@ -35,6 +35,39 @@ public sealed class LayerUnpackerTests : IDisposable
     }
 
     [Fact]
+    public async Task UnpackAsync_RunsOfZeros_AreLeftAsHolesThatReadBackAsZeros()
+    {
+        var content = new byte[(3 << 20) + 5000];
+        content.AsSpan(0, 100).Fill(7);
+        content.AsSpan(1 << 20, 5000).Fill(9);
+        long allocated = 0;
+        var tar = new TarBuilder().Entry('0', "sparse.img", content).Build();
+
+        var result = await new LayerUnpacker(SnapshotSandbox.Limits(), n => allocated += n)
+            .UnpackAsync(new MemoryStream(tar), sandbox.Root, CancellationToken.None);
+
+        var path = Path.Combine(sandbox.Root, "sparse.img");
+        Assert.Equal(content, File.ReadAllBytes(path));
+        Assert.Equal(content.Length, result.BytesWritten);
+
+        // Only the blocks holding the two non-zero runs: one page, and two for 5000 bytes that straddle a boundary at most.
+        Assert.InRange(allocated, 5100, 3 * 4096);
+        Assert.InRange((long)FileIdentity.Of(path)!.Value.Blocks * 512, 1, 64 * 1024);
+    }
+
+    [Fact]
+    public async Task UnpackAsync_ZeroFileAndEmptyFile_KeepTheirLengths()
+    {
+        var tar = new TarBuilder().Entry('0', "zeros", new byte[100_000]).Entry('0', "empty", []).Build();
+
+        await sandbox.UnpackAsync(tar);
+
+        Assert.Equal(100_000, new FileInfo(Path.Combine(sandbox.Root, "zeros")).Length);
+        Assert.Equal(0, new FileInfo(Path.Combine(sandbox.Root, "empty")).Length);
+        Assert.Equal(0UL, FileIdentity.Of(Path.Combine(sandbox.Root, "zeros"))!.Value.Blocks);
+    }
+
+    [Fact]
     public async Task UnpackAsync_SymlinksAndHardLinks_AreCreatedInsideTheLayer()
     {
         var tar = new TarBuilder()

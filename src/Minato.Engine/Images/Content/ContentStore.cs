@@ -112,10 +112,20 @@ public sealed class ContentStore
 
         public async ValueTask DisposeAsync()
         {
-            await Stream.DisposeAsync();
-            if (!committed)
+            try
             {
-                File.Delete(path);
+                await Stream.DisposeAsync();
+            }
+            catch (IOException) when (!committed)
+            {
+                // Flushing the buffered tail failed (a full disk, typically); the file goes anyway.
+            }
+            finally
+            {
+                if (!committed)
+                {
+                    File.Delete(path);
+                }
             }
         }
     }

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
+using Minato.Engine.Errors;
 using Minato.Engine.Images.Content;
 using Minato.Engine.Images.Manifests;
 using Minato.Engine.Images.Snapshots;
+using Minato.Engine.Linux;
 
 namespace Minato.Engine.Images.Pull;
 
@@ -10,16 +12,20 @@ public sealed partial class ImageUnpacker
 {
     private async Task<Snapshot> FetchLayerAsync(
         Descriptor blob, Digest diffId, string name, IImageSource source, PullProgress.LayerSlot slot, StallWatchdog watchdog,
-        CancellationToken cancellationToken)
+        SpaceReserve space, CancellationToken cancellationToken)
     {
         var digest = Digest.Parse(blob.Digest);
         var compression = LayerDecompression.FromMediaType(blob.MediaType)
             ?? throw new UnsupportedImageException($"layer {digest} has media type {blob.MediaType}, which is not a layer");
         await global.WaitAsync(cancellationToken);
+        var what = $"layer {digest}";
+        var cap = options.LayerLimits.UncompressedLimit(blob.Size);
         var directory = images.Snapshots.CreateUnpackDirectory();
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
+            // At least its compressed copy must fit before a byte is fetched.
+            space.EnsureRoom(blob.Size, what);
             slot.State = LayerState.Downloading;
             await using var body = await source.OpenBlobAsync(blob, cancellationToken);
             await using var writer = images.Content.Exists(digest) ? null : images.Content.Create();
@@ -28,10 +34,14 @@ public sealed partial class ImageUnpacker
                 slot.Add(read);
                 Diagnostics.EngineMeter.ImagePullBytes.Add(read);
                 watchdog.Touch();
+                if (writer is not null)
+                {
+                    space.Add(read, what);
+                }
             });
             await using var layer = LayerStream.Open(counted, digest, blob.Size, diffId, compression, options.LayerLimits, leaveOpen: true);
-            var limits = new UnpackLimits { MaxBytes = FreeBytes() };
-            var result = await new LayerUnpacker(limits).UnpackAsync(layer, directory, cancellationToken);
+            var unpacker = new LayerUnpacker(new UnpackLimits { MaxBytes = cap }, allocated => space.Add(allocated, what));
+            var result = await unpacker.UnpackAsync(layer, directory, cancellationToken);
             slot.State = LayerState.Verifying;
             if (writer is not null)
             {
@@ -44,9 +54,20 @@ public sealed partial class ImageUnpacker
             Log.LayerUnpacked(logger, source.Description, digest, result.BytesWritten, result.Entries);
             return new Snapshot(name, diffId, result.BytesWritten, result.Entries);
         }
-        catch
+        catch (Exception e)
         {
             SnapshotStore.Delete(directory);
+            if (e is SizeLimitExceededException { Limit: var limit } && limit == cap && cap == options.LayerLimits.MaxUncompressedBytes)
+            {
+                throw new StorageLimitException(
+                    $"{what} unpacks to more than {FileSystemSpace.Format(cap)} ({cap} bytes), the max_layer_size limit of this node", e);
+            }
+
+            if (FileSystemSpace.IsNoSpace(e))
+            {
+                throw space.NoSpace(what, e);
+            }
+
             throw;
         }
         finally
@@ -83,20 +104,6 @@ public sealed partial class ImageUnpacker
 
         await images.Content.WriteAsync(resolved.Manifest.Digest, resolved.Manifest.Bytes, cancellationToken);
         await images.Content.WriteAsync(configDigest, config, cancellationToken);
-    }
-
-    // The unpack may use what is free minus the reserve; a layer that needs more fails cleanly before the disk fills.
-    private long FreeBytes()
-    {
-        try
-        {
-            var free = new DriveInfo(images.Snapshots.Root).AvailableFreeSpace;
-            return Math.Max(0, free - options.DiskReserveBytes);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException)
-        {
-            return options.LayerLimits.MaxUncompressedBytes;
-        }
     }
 
     /// <summary>Log messages of the pull path.</summary>

@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
+using Minato.Engine.Errors;
 using Minato.Engine.Images.Manifests;
 using Minato.Engine.Images.Snapshots;
 using Minato.Engine.Images.Store;
+using Minato.Engine.Linux;
 
 namespace Minato.Engine.Images.Pull;
 
@@ -45,12 +47,16 @@ public sealed partial class ImageUnpacker(ImageStore images, ImageOptions option
         using var lease = images.Lease([.. snapshotNames, .. blobs]);
         progress.Resolved(resolved.Manifest.Digest.ToString(), layers.Select(l => (l.Blob.Digest, l.Blob.Size)));
         var created = new ConcurrentBag<string>();
+        var space = new SpaceReserve(images.Snapshots.Root, options.DiskReserveBytes);
         try
         {
+            // Refused before any download when even the compressed layers it lacks cannot fit.
+            var missing = layers.Where((l, i) => images.FindSnapshot(snapshotNames[i]) is null).Sum(l => Math.Max(0, l.Blob.Size));
+            space.EnsureRoom(missing, $"the compressed layers of image {configDigest}");
             var snapshots = new Snapshot[layers.Count];
             await Parallel.ForEachAsync(Enumerable.Range(0, layers.Count),
                 new ParallelOptions { MaxDegreeOfParallelism = options.MaxConcurrentDownloadsPerImage, CancellationToken = cancellationToken },
-                async (i, ct) => snapshots[i] = await LayerAsync(layers[i].Blob, layers[i].DiffId, source, progress.Layer(i), watchdog, created, ct));
+                async (i, ct) => snapshots[i] = await LayerAsync(layers[i].Blob, layers[i].DiffId, source, progress.Layer(i), watchdog, space, created, ct));
             await WriteDocumentsAsync(resolved, configDigest, configBytes, cancellationToken);
             var record = new ImageRecord
             {
@@ -69,10 +75,15 @@ public sealed partial class ImageUnpacker(ImageStore images, ImageOptions option
             Log.ImageRecorded(logger, names, record.Id, layers.Count);
             return stored;
         }
-        catch
+        catch (Exception e)
         {
             progress.Finished("failed");
-            await images.DiscardUnrecordedAsync([.. created]);
+            await images.DiscardUnrecordedAsync([.. created], blobs);
+            if (e is not StorageLimitException && FileSystemSpace.IsNoSpace(e))
+            {
+                throw space.NoSpace($"recording image {configDigest}", e);
+            }
+
             throw;
         }
     }
@@ -81,7 +92,7 @@ public sealed partial class ImageUnpacker(ImageStore images, ImageOptions option
 
     private async Task<Snapshot> LayerAsync(
         Descriptor blob, Digest diffId, IImageSource source, PullProgress.LayerSlot slot, StallWatchdog watchdog,
-        ConcurrentBag<string> created, CancellationToken cancellationToken)
+        SpaceReserve space, ConcurrentBag<string> created, CancellationToken cancellationToken)
     {
         var name = SnapshotStore.NameOf(diffId);
         while (true)
@@ -112,7 +123,7 @@ public sealed partial class ImageUnpacker(ImageStore images, ImageOptions option
 
             try
             {
-                var snapshot = await FetchLayerAsync(blob, diffId, name, source, slot, watchdog, cancellationToken);
+                var snapshot = await FetchLayerAsync(blob, diffId, name, source, slot, watchdog, space, cancellationToken);
                 created.Add(name);
                 mine.SetResult(snapshot);
                 return snapshot;

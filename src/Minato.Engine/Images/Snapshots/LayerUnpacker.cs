@@ -10,17 +10,23 @@ namespace Minato.Engine.Images.Snapshots;
 /// whiteouts and opaque markers; every size is bounded by <see cref="UnpackLimits"/>. The stream is read to its end,
 /// so verifying streams wrapped around it (<see cref="LayerStream"/>) check their digests before this returns, and the
 /// snapshot's filesystem is synced: once this returns, the caller may commit metadata that points to the snapshot.
+/// Runs of zeros in regular files (whole 4 KiB blocks) become holes, so a sparse layer costs no disk for them.
 /// On failure the directory holds a partial layer and must be removed by the caller.
 /// </remarks>
 public sealed class LayerUnpacker
 {
     private readonly UnpackLimits limits;
+    private readonly Action<long>? allocated;
 
-    public LayerUnpacker(UnpackLimits limits)
+    /// <param name="limits">Bounds on the layer.</param>
+    /// <param name="allocated">Told the bytes of file content each write puts on disk (runs of zeros are left as holes and
+    /// not counted); it may throw to stop the unpack, as a free-space check does.</param>
+    public LayerUnpacker(UnpackLimits limits, Action<long>? allocated = null)
     {
         ArgumentNullException.ThrowIfNull(limits);
         ArgumentOutOfRangeException.ThrowIfNegative(limits.MaxBytes);
         this.limits = limits;
+        this.allocated = allocated;
     }
 
     /// <summary>Unpacks <paramref name="tar"/> into <paramref name="snapshotDirectory"/>, which must exist and be empty.</summary>
@@ -37,7 +43,7 @@ public sealed class LayerUnpacker
         ArgumentNullException.ThrowIfNull(tar);
         ArgumentNullException.ThrowIfNull(root);
         var reader = new TarStreamReader(tar, limits);
-        var writer = new SnapshotWriter(root, limits, options);
+        var writer = new SnapshotWriter(root, limits, options, allocated);
         long entries = 0;
         while (await reader.ReadNextAsync(cancellationToken) is { } entry)
         {

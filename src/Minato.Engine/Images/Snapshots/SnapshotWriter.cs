@@ -16,11 +16,14 @@ namespace Minato.Engine.Images.Snapshots;
 /// devices and <see cref="XattrPolicy"/> admits nothing else that could apply to them, so no path-based
 /// lsetxattr (and no /proc/self/fd path to a symlink, which setxattr would follow) is ever needed.
 /// </remarks>
-internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits, UnpackOptions? options = null)
+internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits, UnpackOptions? options = null, Action<long>? allocated = null)
 {
     private readonly UnpackOptions options = options ?? UnpackOptions.Layer;
 
     private const int EOpNotSupp = 95;
+
+    /// <summary>The unit of hole detection: the page size, and the block size of ext4, xfs and tmpfs.</summary>
+    private const int HoleBlock = 4096;
     private static readonly byte[] OpaqueValue = "y"u8.ToArray();
 
     private readonly List<(string Path, UnixTimestamp Time)> directoryTimes = [];
@@ -139,11 +142,18 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits, 
         try
         {
             long offset = 0;
+            long end = 0;
             int read;
             while ((read = await reader.ReadDataAsync(buffer, cancellationToken)) > 0)
             {
-                RandomAccess.Write(file, buffer.AsSpan(0, read), offset);
+                end = WriteSkippingZeros(file, buffer.AsSpan(0, read), offset, end);
                 offset += read;
+            }
+
+            // A file that ends in a hole still needs its length.
+            if (end < offset)
+            {
+                RandomAccess.SetLength(file, offset);
             }
 
             BytesWritten += offset;
@@ -155,6 +165,38 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits, 
 
         ApplyMetadata(file, entry);
         file.SetTimes(entry.ModificationTime);
+    }
+
+    /// <summary>Writes <paramref name="data"/> at <paramref name="offset"/> of a new file, leaving every all-zero block
+    /// (aligned to the file) unwritten, so it stays a hole that reads as zeros. Returns the end of the last write.</summary>
+    private long WriteSkippingZeros(SafeFileHandle file, ReadOnlySpan<byte> data, long offset, long end)
+    {
+        var run = -1;
+        for (var i = 0; i < data.Length;)
+        {
+            var next = (int)Math.Min(data.Length, i + HoleBlock - ((offset + i) % HoleBlock));
+            var zero = !data[i..next].ContainsAnyExcept((byte)0);
+            if (!zero && run < 0)
+            {
+                run = i;
+            }
+            else if (zero && run >= 0)
+            {
+                end = Write(file, data[run..i], offset + run);
+                run = -1;
+            }
+
+            i = next;
+        }
+
+        return run >= 0 ? Write(file, data[run..], offset + run) : end;
+    }
+
+    private long Write(SafeFileHandle file, ReadOnlySpan<byte> data, long offset)
+    {
+        RandomAccess.Write(file, data, offset);
+        allocated?.Invoke(data.Length);
+        return offset + data.Length;
     }
 
     private void WriteSymbolicLink(string path, TarEntry entry)

@@ -213,12 +213,12 @@ public sealed partial class ImageStore
     }
 
     /// <summary>
-    /// Deletes snapshot directories a failed pull committed, unless an image records them or another pull holds them
-    /// (the caller's own lease is still held, so one lease is the caller's).
+    /// Deletes the snapshot directories and blobs of a failed pull, unless an image records them or another pull holds
+    /// them (the caller's own lease is still held, so one lease is the caller's).
     /// </summary>
-    public async Task DiscardUnrecordedAsync(IReadOnlyList<string> snapshotNames)
+    public async Task DiscardUnrecordedAsync(IReadOnlyList<string> snapshotNames, IReadOnlyList<string> blobDigests)
     {
-        if (snapshotNames.Count == 0)
+        if (snapshotNames.Count == 0 && blobDigests.Count == 0)
         {
             return;
         }
@@ -227,9 +227,17 @@ public sealed partial class ImageStore
         await gate.WaitAsync(CancellationToken.None);
         try
         {
+            List<string> blobs;
             lock (sync)
             {
                 trash.AddRange(snapshotNames.Where(n => !snapshots.ContainsKey(n) && leases.GetValueOrDefault(n) <= 1));
+                var used = byId.Values.SelectMany(i => i.Blobs).ToHashSet(StringComparer.Ordinal);
+                blobs = [.. blobDigests.Distinct(StringComparer.Ordinal).Where(b => !used.Contains(b) && leases.GetValueOrDefault(b) <= 1)];
+            }
+
+            foreach (var blob in blobs)
+            {
+                Content.Delete(Digest.Parse(blob));
             }
 
             trash = [.. trash.Select(Snapshots.MoveAside)];

@@ -63,6 +63,9 @@ internal static unsafe partial class NamespaceCalls
     [LibraryImport(LibraryName, EntryPoint = "statfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Statfs(string path, StatfsBuffer* buffer);
 
+    [LibraryImport(LibraryName, EntryPoint = "statvfs", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial int Statvfs(string path, StatvfsBuffer* buffer);
+
     [LibraryImport(LibraryName, EntryPoint = "kill", SetLastError = true)]
     internal static partial int Kill(int pid, int signal);
 }
@@ -72,4 +75,15 @@ internal static unsafe partial class NamespaceCalls
 internal struct StatfsBuffer
 {
     public long Type;
+}
+
+/// <summary>struct statvfs on 64-bit Linux (glibc): the leading counters are read.</summary>
+[StructLayout(LayoutKind.Sequential, Size = 112)]
+internal struct StatvfsBuffer
+{
+    public ulong BlockSize;
+    public ulong FragmentSize;
+    public ulong Blocks;
+    public ulong BlocksFree;
+    public ulong BlocksAvailable;
 }

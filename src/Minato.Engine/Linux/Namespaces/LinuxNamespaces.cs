@@ -156,7 +156,14 @@ public sealed partial class LinuxNamespaces : INamespaces
     public void Unpin(string path)
     {
         LinuxMounts.Detach(path);
-        File.Delete(path);
+        try
+        {
+            File.Delete(path);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // The state directory is gone (a reboot emptied its tmpfs): nothing is pinned there any more.
+        }
     }
 
     public unsafe bool IsPinned(string path)

@@ -180,6 +180,32 @@ public sealed class ContainerServiceTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task MonitorWatch_MonitorDiesWhileDaemonRuns_ExitedAsMonitorLostAndStopDoesNotWait()
+    {
+        var restarted = _node.Restart(o => o with { MonitorCheckInterval = TimeSpan.FromMilliseconds(50) });
+        await restarted.RecoverAsync(CancellationToken.None);
+        var running = await _node.RunAsync();
+        _node.Runtime.IgnoredSignals.Add(9);
+
+        _node.Monitor.Dead[running.Id] = true;
+
+        var deadline = DateTime.UtcNow.AddSeconds(5);
+        while (restarted.Get(running.Id).Phase != ContainerPhase.Exited)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the dead monitor was not noticed within 5s");
+            await Task.Delay(20);
+        }
+
+        var lost = restarted.Get(running.Id);
+        Assert.Equal((ContainerService.UnknownExitCode, "MonitorLost"), (lost.ExitCode, lost.Reason));
+        Assert.Contains("monitor (conmon) died while the container ran", lost.Message, StringComparison.Ordinal);
+        Assert.Contains($"kill {running.Id} 9", _node.Runtime.Calls);
+        Assert.True(await restarted.WaitForExitAsync(running.Id, TimeSpan.Zero, CancellationToken.None));
+        await restarted.RemoveAsync(running.Id, CancellationToken.None);
+        _node.AssertNothingLeftOf(running.Id);
+    }
+
+    [Fact]
     public async Task RecoverAsync_MonitorDiedWhileDaemonWasDown_ExitedWithUnknownCode()
     {
         var running = await _node.RunAsync();
@@ -190,8 +216,8 @@ public sealed class ContainerServiceTests : IAsyncLifetime, IDisposable
         await restarted.RecoverAsync(CancellationToken.None);
 
         var lost = restarted.Get(running.Id);
-        Assert.Equal((ContainerPhase.Exited, ContainerService.UnknownExitCode, "Error"), (lost.Phase, lost.ExitCode, lost.Reason));
-        Assert.Contains("monitor", lost.Message, StringComparison.Ordinal);
+        Assert.Equal((ContainerPhase.Exited, ContainerService.UnknownExitCode, "MonitorLost"), (lost.Phase, lost.ExitCode, lost.Reason));
+        Assert.Contains("monitor (conmon) was gone when the daemon started", lost.Message, StringComparison.Ordinal);
         Assert.Contains($"kill {running.Id} 9", _node.Runtime.Calls);
         await restarted.RemoveAsync(running.Id, CancellationToken.None);
         _node.AssertNothingLeftOf(running.Id);
