@@ -248,6 +248,14 @@ public sealed record MountRequest
     public bool ReadOnly { get; init; }
 
     public TmpfsOptions? TmpfsOptions { get; init; }
+
+    public VolumeOptions? VolumeOptions { get; init; }
+}
+
+/// <summary>Options of a volume mount (<c>NoCopy</c>: the image's content at the path is not copied into a new volume).</summary>
+public sealed record VolumeOptions
+{
+    public bool NoCopy { get; init; }
 }
 
 /// <summary>Options of a tmpfs mount.</summary>

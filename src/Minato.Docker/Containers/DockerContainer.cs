@@ -95,4 +95,5 @@ public sealed partial class DockerContainerJsonContext : JsonSerializerContext;
 /// <param name="ReadOnly">Mounted read-only.</param>
 /// <param name="HostPath">The volume's data directory on the host.</param>
 /// <param name="Anonymous">Made for this container (image VOLUME, <c>-v /path</c>); removed with it by <c>rm -v</c> and <c>--rm</c>.</param>
-public sealed record VolumeMount(string Name, string Destination, bool ReadOnly, string HostPath, bool Anonymous);
+/// <param name="NoCopy">The image's content at the destination is not copied into the volume when it is empty.</param>
+public sealed record VolumeMount(string Name, string Destination, bool ReadOnly, string HostPath, bool Anonymous, bool NoCopy = false);

@@ -81,6 +81,15 @@ public sealed partial class DockerContainers
             var description = new ContainerDescription(id, Owner, container.ShortName, image, runtime, string.Empty,
                 config.Tty, config.OpenStdin, config.StdinOnce, rootfs => Spec(container, rootfs, networkNamespace));
             await _engine.CreateAsync(description, cancellationToken);
+            try
+            {
+                await CopyImageContentAsync(container, cancellationToken);
+            }
+            catch
+            {
+                await _engine.RemoveAsync(id, CancellationToken.None);
+                throw;
+            }
         }
         catch
         {
@@ -107,7 +116,7 @@ public sealed partial class DockerContainers
         {
             var anonymous = request.Name.Length == 0;
             var name = anonymous ? _volumes.Create(null).Name : request.Name;
-            mounts.Add(new VolumeMount(name, request.Destination, request.ReadOnly, _volumes.Acquire(name, container.Id), anonymous));
+            mounts.Add(new VolumeMount(name, request.Destination, request.ReadOnly, _volumes.Acquire(name, container.Id), anonymous, request.NoCopy));
         }
 
         return mounts;

@@ -12,8 +12,9 @@ public sealed record HostSource(string Path, bool Create);
 /// <summary>The mounts of a Docker container: kernel filesystems, the per-container files, Binds, Mounts and Tmpfs.</summary>
 public static partial class DockerMounts
 {
-    /// <summary>A volume a container asks for: by name, or anonymous (empty name).</summary>
-    public sealed record VolumeRequest(string Name, string Destination, bool ReadOnly);
+    /// <summary>A volume a container asks for: by name, or anonymous (empty name); <c>NoCopy</c> when the image's content
+    /// at its path must not be copied into it.</summary>
+    public sealed record VolumeRequest(string Name, string Destination, bool ReadOnly, bool NoCopy = false);
 
     /// <summary>The volumes the request names (Binds <c>name:/path</c>, Mounts of type volume) and the image's VOLUMEs
     /// that nothing else covers, as anonymous ones.</summary>
@@ -29,9 +30,9 @@ public static partial class DockerMounts
             var parts = bind.Split(':');
             if (parts.Length is >= 1 and <= 3 && parts[0].Length > 0 && !parts[0].StartsWith('/') && parts.Length >= 2)
             {
-                var readOnly = parts.Length == 3 && parts[2].Split(',').Contains("ro");
+                var options = parts.Length == 3 ? parts[2].Split(',') : [];
                 var destination = Destination("Binds", parts[1]);
-                byDestination[destination] = new VolumeRequest(parts[0], destination, readOnly);
+                byDestination[destination] = new VolumeRequest(parts[0], destination, options.Contains("ro"), options.Contains("nocopy"));
             }
             else if (parts.Length == 1 && parts[0].StartsWith('/'))
             {
@@ -50,7 +51,7 @@ public static partial class DockerMounts
             var target = Destination("Mounts.Target", mount.Target ?? string.Empty);
             if (mount.Type == "volume")
             {
-                byDestination[target] = new VolumeRequest(mount.Source ?? string.Empty, target, mount.ReadOnly);
+                byDestination[target] = new VolumeRequest(mount.Source ?? string.Empty, target, mount.ReadOnly, mount.VolumeOptions?.NoCopy ?? false);
             }
             else
             {

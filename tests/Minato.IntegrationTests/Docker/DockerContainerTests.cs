@@ -96,6 +96,31 @@ public sealed class DockerContainerTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task Run_ImageContentAtVolumePath_CopiedIntoNewVolumesWithOwnersOnceAndNotWithNocopy()
+    {
+        var image = (await _registry.PushAsync(await TestImageCache.Shared.GetAsync(TestImageRecipes.VolumeWithContent), "ctr/volume-content:1")).Reference;
+        var pull = await _docker.RunAsync("pull", image);
+        Assert.True(pull.ExitCode == 0, pull.ToString());
+
+        // An anonymous volume (the image's VOLUME), a new named one, the same named one again after a change, and nocopy.
+        var anonymous = await _docker.RunAsync("run", "--rm", "--network", "none", image, "sh", "-c", "stat -c '%u:%g %a' /data /data/seed.txt; cat /data/seed.txt /data/sub/inner.txt; readlink /data/etc-link");
+        var named = await _docker.RunAsync("run", "--rm", "--network", "none", "-v", "seeded:/data", image, "sh", "-c", "cat /data/seed.txt; echo changed > /data/seed.txt");
+        var again = await _docker.RunAsync("run", "--rm", "--network", "none", "-v", "seeded:/data", image, "cat", "/data/seed.txt");
+        var nocopy = await _docker.RunAsync("run", "--rm", "--network", "none", "-v", "bare:/data:nocopy", image, "ls", "-A", "/data");
+        var mountpoint = (await _docker.RunAsync("volume", "inspect", "-f", "{{.Mountpoint}}", "seeded")).Stdout.Trim();
+        var linkOnHost = new FileInfo(Path.Combine(mountpoint, "etc-link")).LinkTarget;
+        await _docker.RunAsync("volume", "rm", "seeded", "bare");
+
+        Assert.True(anonymous.ExitCode == 0, anonymous.ToString());
+        Assert.Equal("1000:1000 750\n1000:1000 644\nseeded by the image\ninner\n/etc\n", anonymous.Stdout);
+        Assert.Equal("seeded by the image\n", named.Stdout);
+        Assert.Equal("changed\n", again.Stdout);
+        Assert.True(nocopy.ExitCode == 0, nocopy.ToString());
+        Assert.Equal("", nocopy.Stdout);
+        Assert.Equal("/etc", linkOnHost);
+    }
+
+    [Fact]
     public async Task RunDetached_PsLogsStopStartWaitRm_DockerdBehaviour()
     {
         var run = await _docker.RunAsync("run", "-d", "--name", "web", "--network", "none", _image, "sh", "-c", "echo started; trap 'echo bye; exit 7' TERM; while true; do sleep 0.1; done");

@@ -66,6 +66,23 @@ public static class TestImageRecipes
         return await image.BuildAsync(dir, cancellationToken: ct);
     });
 
+    /// <summary>Busybox with a VOLUME <c>/data</c> the image fills: <c>/data</c> owned by 1000:1000 with mode 0750, a
+    /// file <c>seed.txt</c> owned by 1000:1000, a subdirectory and a symlink to <c>/etc</c> (copied as a link, never
+    /// followed on the host).</summary>
+    public static TestImageRecipe VolumeWithContent { get; } = new("volume-content", $"volume-content {BusyboxRootfs.RecipeKey}", async (dir, ct) =>
+    {
+        var image = new TestImageBuilder { Config = BusyboxRootfs.Config with { Volumes = ["/data"] } };
+        const UnixFileMode Mode0750 = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute;
+        image.Layer(await BusyboxRootfs.LayerAsync(LayerCompression.Gzip, ct))
+            .Layer(LayerCompression.Gzip, l => l
+                .Directory("data", Mode0750, 1000, 1000)
+                .File("data/seed.txt", "seeded by the image\n", uid: 1000, gid: 1000)
+                .Directory("data/sub")
+                .File("data/sub/inner.txt", "inner\n")
+                .Symlink("data/etc-link", "/etc"), "ADD data /data");
+        return await image.BuildAsync(dir, cancellationToken: ct);
+    });
+
     /// <summary>An image to mount as an image volume: busybox (an executable to try under noexec), then a layer with
     /// <c>share/doc/README</c>, <c>share/old</c>, a symlink inside (<c>docs</c>) and two that lead out (<c>escape</c>,
     /// relative; <c>abs</c>, absolute), then one that whites out <c>share/old</c>.</summary>
