@@ -23,9 +23,16 @@ public sealed class PullCrashTests : IAsyncLifetime
         await using var registry = new MisbehavingRegistry(_image);
         var layers = _image.Manifest().Layers;
         var last = layers[^1].Digest;
-        registry.Override = r => r.Path.EndsWith(last, StringComparison.Ordinal)
-            ? registry.Serve(r) with { Body = [], Hang = true }
-            : null;
+        // The last layer's headers announce its real size, then nothing comes: the pull waits on it (an announced 0
+        // bytes would fail the pull at once, and a failed pull now removes its own blobs).
+        CannedResponse Stall(SeenRequest request)
+        {
+            var served = registry.Serve(request);
+            var size = layers[^1].Size.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return served with { Body = [], Hang = true, Headers = new Dictionary<string, string>(served.Headers) { ["Content-Length"] = size } };
+        }
+
+        registry.Override = r => r.Path.EndsWith(last, StringComparison.Ordinal) ? Stall(r) : null;
         var reference = $"{registry.Host}/crash/multilayer:1";
 
         await using (var first = await MinatoDaemon.StartInAsync(_home))
@@ -37,8 +44,15 @@ public sealed class PullCrashTests : IAsyncLifetime
                 await Task.Delay(20);
             }
 
-            // Give the other layers time to finish and be committed as snapshots before the kill.
-            await Task.Delay(500);
+            // Wait until the other layers' blobs are committed (a fixed delay raced a loaded machine), then kill.
+            var committed = Path.Combine(_home, "root", "content", "blobs", "sha256");
+            var others = layers.Take(layers.Count - 1).Select(l => l.Digest.Split(':')[1]).ToList();
+            while (!others.All(d => File.Exists(Path.Combine(committed, d))) && DateTime.UtcNow < deadline.AddSeconds(30))
+            {
+                await Task.Delay(20);
+            }
+
+            await Task.Delay(200);
             ProcessSignals.Send(first.ProcessId, ProcessSignals.SigKill);
             await first.StopAsync(TimeSpan.FromSeconds(30));
             await Assert.ThrowsAnyAsync<Exception>(() => pull);
