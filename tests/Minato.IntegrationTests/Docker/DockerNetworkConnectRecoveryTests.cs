@@ -43,6 +43,8 @@ public sealed class DockerNetworkConnectRecoveryTests : IAsyncLifetime
             await CommandResult.RunAsync("ip", ["link", "del", link], TimeSpan.FromSeconds(10));
         }
 
+        // The daemons here ran in a directory the test owns, so their networks' rules are the test's to delete.
+        await BridgeRules.DeleteForRootAsync(Path.Combine(_dir, "root"));
         Directory.Delete(_dir, recursive: true);
     }
 
