@@ -28,7 +28,10 @@ public sealed class DockerNetworkConnectTests(DockerClientsFixture fixture) : IC
         var linksAfter = await MustAsync("exec", "frontend", "ip", "-o", "link");
         var fetchAfter = await Docker.RunAsync("exec", "frontend", "wget", "-T", "2", "-qO-", "http://backend/");
         var hostsAfter = await MustAsync("exec", "backend", "cat", "/etc/hosts");
-        var events = await MustAsync("events", "--since", since.ToString(System.Globalization.CultureInfo.InvariantCulture), "--until", "0s",
+        // An exact "now" with its fraction: the CLI turns "--until 0s" into whole seconds, which drops this second's events.
+        var now = DateTimeOffset.UtcNow;
+        var until = FormattableString.Invariant($"{now.ToUnixTimeSeconds()}.{now.Ticks % TimeSpan.TicksPerSecond * 100:D9}");
+        var events = await MustAsync("events", "--since", since.ToString(System.Globalization.CultureInfo.InvariantCulture), "--until", until,
             "--filter", "type=network", "--format", "{{.Action}} {{.Actor.Attributes.name}}");
 
         Assert.StartsWith("hello-from-", fetched.Stdout, StringComparison.Ordinal);
