@@ -2,7 +2,7 @@
 # Benchmarks Minato against Debian's containerd on this machine, in the same run, as root:
 #   ./bench.sh            full comparison; writes bench/results/<date>/ and bench/results/latest.md
 #   ./bench.sh --quick    smoke run into a temp dir (nothing under bench/results changes)
-#   ./bench.sh --docker [--quick]   Docker Engine API workloads vs dockerd (docker.io) and Podman; bench/results/<date>/docker.md
+#   ./bench.sh --docker [--quick]   Docker Engine API workloads (incl. build and push) vs dockerd (docker.io), Podman and buildah; bench/results/<date>/docker.md
 #   ./bench.sh --streaming-soak [--cycles N]   10,000 exec/attach/port-forward cycles; bench/results/<date>/streaming-soak.md
 # Any further arguments go to `minato-bench run` (see `minato-bench run --help`).
 # Run it on an otherwise idle machine: other builds or tests running meanwhile skew the numbers.
@@ -29,11 +29,11 @@ if [ "${1:-}" = "--docker" ]; then
   # take /var/run/docker.sock and set the FORWARD policy to DROP), nor leave Podman's CNI network in /etc/cni/net.d,
   # where it would become the CRI's pod network.
   missing=no
-  for p in docker.io podman; do
+  for p in docker.io podman buildah; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing=yes
   done
   if [ "$missing" = yes ]; then
-    echo "==> installing docker.io and podman (the Docker API comparison targets)"
+    echo "==> installing docker.io, podman and buildah (the Docker API and build comparison targets)"
     podman_net=/etc/cni/net.d/87-podman-bridge.conflist
     had_podman_net=$([ -e "$podman_net" ] && echo yes || echo no)
     # policy-rc.d answering 101 keeps the maintainer scripts from starting anything; one the machine has is left alone.
@@ -43,7 +43,7 @@ if [ "${1:-}" = "--docker" ]; then
       ours=yes
     fi
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io podman >/dev/null || status=$?
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker.io podman buildah >/dev/null || status=$?
     [ "$ours" = no ] || rm -f /usr/sbin/policy-rc.d
     [ "$status" = 0 ] || exit "$status"
     [ "$had_podman_net" = yes ] || rm -f "$podman_net"

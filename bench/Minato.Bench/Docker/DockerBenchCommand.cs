@@ -13,7 +13,7 @@ internal static class DockerBenchCommand
         var engines = new Option<string>("--engines") { Description = "Engines in report order; ratios are the first over each other", DefaultValueFactory = _ => "minato,dockerd,podman" };
         var output = new Option<string>("--out") { Description = "Results directory (docker.md)", DefaultValueFactory = _ => "minato-bench-results" };
         var minato = new Option<string>("--minato") { Description = "The minato executable to start", DefaultValueFactory = _ => MinatoHost.DefaultExecutable };
-        var workloads = new Option<string?>("--workloads") { Description = "Only these: memory,run,create,exec,stats,list,pull" };
+        var workloads = new Option<string?>("--workloads") { Description = "Only these: memory,run,create,exec,stats,list,pull,build,push" };
         var seed = new Option<int?>("--seed") { Description = "Seed of the interleaving" };
         var command = new Command("docker", "Run the Docker Engine API benchmarks against Minato, dockerd (docker.io) and Podman")
         {
@@ -30,14 +30,16 @@ internal static class DockerBenchCommand
         return command;
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<string> names, DockerBenchCounts counts, IReadOnlySet<string> only, string output,
+    private static async Task<int> RunAsync(IReadOnlyList<string> names, DockerBenchCounts counts, IReadOnlySet<string> selected, string output,
         string minato, int seed, TextWriter log, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(TimeSpan.FromMinutes(counts == DockerBenchCounts.Quick ? 5 : 30));
         var ct = timeout.Token;
         var started = DateTimeOffset.UtcNow;
-        var report = new DockerReport(names);
+        var only = selected;
+        var builds = only.Count == 0 || only.Contains("build");
+        var report = new DockerReport(builds && File.Exists(DockerBuildWorkloads.Buildah) ? [.. names, "buildah"] : names);
         var work = Directory.CreateTempSubdirectory("minato-bench-docker-").FullName;
         var engines = new List<DockerEngine>();
         BenchImages? images = null;
@@ -68,7 +70,24 @@ internal static class DockerBenchCommand
             report.Settings["client"] = "the docker CLI 28 (/usr/local/bin/docker) for `docker run`; HTTP/1.1 on the engine's socket at API v1.41 for the rest";
             report.Settings["counts"] = $"{counts.Iterations} iterations per latency row (exec and stats x2, list x5) after one warm-up each; {counts.Running} running containers for list; {counts.Pulls} cold pulls of busybox + {images.PullLayers} layers, {images.PullBytes >> 20} MiB";
             report.Settings["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await new DockerWorkloads(engines, counts, report, images.Busybox, images.PullGzip, new Random(seed), Progress).RunAllAsync(only, ct);
+            var random = new Random(seed);
+            await new DockerWorkloads(engines, counts, report, images.Busybox, images.PullGzip, random, Progress).RunAllAsync(only, ct);
+            var building = new DockerBuildWorkloads(engines, counts, report, images.Busybox, images.PullGzip, work, random, Progress);
+            foreach (var (name, run) in new (string, Func<CancellationToken, Task>)[] { ("build", building.BuildAsync), ("push", building.PushAsync) })
+            {
+                if (only.Count == 0 || only.Contains(name))
+                {
+                    Progress($"workload {name}");
+                    try
+                    {
+                        await run(ct);
+                    }
+                    catch (Exception e) when (e is not OperationCanceledException)
+                    {
+                        report.Note($"workload {name} stopped: {e.Message}");
+                    }
+                }
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || timeout.IsCancellationRequested)
         {
