@@ -18,6 +18,7 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(List<HistoryItem>))]
 [JsonSerializable(typeof(List<DeleteItem>))]
 [JsonSerializable(typeof(ProgressMessage))]
+[JsonSerializable(typeof(PushAuxMessage))]
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(RegistryAuthConfig))]
 [JsonSerializable(typeof(Volume))]
