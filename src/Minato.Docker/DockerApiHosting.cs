@@ -45,6 +45,8 @@ public static class DockerApiHosting
             .AddSingleton<IDockerRoutes, ImageRoutes>()
             .AddSingleton<IDockerRoutes, ImageArchiveRoutes>()
             .AddSingleton<IDockerRoutes, ImagePushRoutes>()
+            .AddSingleton<RootfsImport>()
+            .AddSingleton<IDockerRoutes, CommitRoutes>()
             .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
             .AddSingleton<IDockerRoutes, Events.EventRoutes>()
             .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()

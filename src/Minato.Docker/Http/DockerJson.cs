@@ -19,6 +19,8 @@ namespace Minato.Docker.Http;
 [JsonSerializable(typeof(List<DeleteItem>))]
 [JsonSerializable(typeof(ProgressMessage))]
 [JsonSerializable(typeof(PushAuxMessage))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
+[JsonSerializable(typeof(CommitResponse))]
 [JsonSerializable(typeof(PruneResponse))]
 [JsonSerializable(typeof(RegistryAuthConfig))]
 [JsonSerializable(typeof(Volume))]

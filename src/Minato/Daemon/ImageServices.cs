@@ -4,6 +4,7 @@ using Minato.Configuration;
 using Minato.Cri.Images;
 using Minato.Engine.Images;
 using Minato.Engine.Images.Archive;
+using Minato.Engine.Images.Build;
 using Minato.Engine.Images.Content;
 using Minato.Engine.Images.Pull;
 using Minato.Engine.Images.Push;
@@ -35,6 +36,8 @@ internal static class ImageServices
         .AddSingleton(sp => new ImagePusher(
             sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistriesConfig>(), sp.GetRequiredService<CredentialStore>(),
             sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+        .AddSingleton(sp => new ImageRecorder(
+            sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageImporter(
             sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageExporter(sp.GetRequiredService<ImageStore>().Content))
