@@ -65,12 +65,14 @@ public sealed class DockerPushTests
         Assert.Equal(image.Digest, "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(served)));
     }
 
-    [Fact]
-    public async Task DockerPush_BasicAuthRegistry_RefusedWithoutLoginNamingRegistryThenPushesAfterLogin()
+    [Theory]
+    [InlineData(RegistryAuth.Basic)]
+    [InlineData(RegistryAuth.Token)]
+    public async Task DockerPush_AuthRegistry_RefusedWithoutLoginNamingRegistryThenPushesAfterLogin(RegistryAuth auth)
     {
         var image = await TestImageCache.Shared.GetAsync(TestImageRecipes.Busybox());
         await using var open = await RegistryFixture.StartAsync();
-        await using var secured = await RegistryFixture.StartAsync(RegistryAuth.Basic);
+        await using var secured = await RegistryFixture.StartAsync(auth);
         var pushed = await open.PushAsync(image, "lib/busybox:v1");
         await using var daemon = await MinatoDaemon.StartWithDockerApiAsync();
         using var docker = new DockerClient(daemon);
@@ -84,7 +86,7 @@ public sealed class DockerPushTests
 
         Assert.NotEqual(0, refused.ExitCode);
         Assert.Contains(secured.Host, refused.Stderr, StringComparison.Ordinal);
-        Assert.Contains("401", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains(auth == RegistryAuth.Basic ? "401 Unauthorized" : "refused anonymous access", refused.Stderr, StringComparison.Ordinal);
         Assert.True(login.ExitCode == 0, login.ToString());
         Assert.True(push.ExitCode == 0, push + "\n" + secured.Log);
         Assert.Contains($"v1: digest: {image.Digest}", push.Stdout, StringComparison.Ordinal);
