@@ -30,6 +30,9 @@ internal static partial class DockerLog
     [LoggerMessage(EventId = 416, Level = LogLevel.Warning, Message = "Docker exec in container {ContainerId} failed")]
     public static partial void ExecFailed(ILogger logger, string containerId, Exception exception);
 
+    [LoggerMessage(EventId = 440, Level = LogLevel.Debug, Message = "Docker API push of {Image} failed after its answer started")]
+    public static partial void PushFailedInStream(ILogger logger, Exception exception, string image);
+
     [LoggerMessage(EventId = 430, Level = LogLevel.Debug, Message = "Docker container {ContainerId}: a health probe could not run")]
     public static partial void HealthProbeFailed(ILogger logger, string containerId, Exception exception);
 }

@@ -8,7 +8,8 @@ using Minato.Engine.Images.Store;
 
 namespace Minato.Docker.Images;
 
-/// <summary><c>POST /images/create</c>: a pull, streamed as the JSON progress lines the docker CLI renders.</summary>
+/// <summary><c>POST /images/create</c>: a pull, streamed as the JSON progress lines the docker CLI renders, or an import
+/// (<c>fromSrc</c>, see <see cref="RootfsImport"/>).</summary>
 public sealed partial class ImageRoutes
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
@@ -17,7 +18,8 @@ public sealed partial class ImageRoutes
     {
         if (!string.IsNullOrEmpty(request.Query("fromSrc")))
         {
-            throw DockerApiException.BadRequest("importing a root file system (fromSrc) is not supported yet; pull with fromImage");
+            await import.ImportAsync(request);
+            return;
         }
 
         var reference = PullReference(request.Query("fromImage"), request.Query("tag"));

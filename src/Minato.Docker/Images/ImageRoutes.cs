@@ -13,13 +13,13 @@ namespace Minato.Docker.Images;
 /// </summary>
 public sealed partial class ImageRoutes(
     ImageStore images, ImagePuller puller, ContainerService containers, ImageDetails details, ImageSummaries summaries,
-    ILogger<ImageRoutes> logger) : IDockerRoutes
+    RootfsImport import, ILogger<ImageRoutes> logger) : IDockerRoutes
 {
     private ILogger Logger => logger;
 
     public IEnumerable<DockerRoute> Routes() =>
     [
-        new(HttpMethods.Post, "/images/create", CreateAsync, 0),
+        new(HttpMethods.Post, "/images/create", CreateAsync, RootfsImport.MaxBodyBytes),
         new(HttpMethods.Get, "/images/json", ListAsync, 0),
         new(HttpMethods.Post, "/images/prune", PruneAsync, 0),
         new(HttpMethods.Get, "/images/{name*}/json", InspectAsync, 0),

@@ -50,6 +50,7 @@ internal static class MinatoCommand
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(MigrateCommand.Create());
         root.Subcommands.Add(PullCommand.Create());
+        root.Subcommands.Add(PushCommand.Create());
         root.Subcommands.Add(ImagesCommand.Create());
         root.Subcommands.Add(RmiCommand.Create());
         root.Subcommands.Add(InspectImageCommand.Create());

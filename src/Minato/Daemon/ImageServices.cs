@@ -4,8 +4,10 @@ using Minato.Configuration;
 using Minato.Cri.Images;
 using Minato.Engine.Images;
 using Minato.Engine.Images.Archive;
+using Minato.Engine.Images.Build;
 using Minato.Engine.Images.Content;
 using Minato.Engine.Images.Pull;
+using Minato.Engine.Images.Push;
 using Minato.Engine.Images.Registry;
 using Minato.Engine.Images.Snapshots;
 using Minato.Engine.Images.Store;
@@ -31,6 +33,11 @@ internal static class ImageServices
         .AddSingleton(sp => new ImagePuller(
             sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistriesConfig>(), sp.GetRequiredService<CredentialStore>(),
             sp.GetRequiredService<ImageUnpacker>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+        .AddSingleton(sp => new ImagePusher(
+            sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistriesConfig>(), sp.GetRequiredService<CredentialStore>(),
+            sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+        .AddSingleton(sp => new ImageRecorder(
+            sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageImporter(
             sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageExporter(sp.GetRequiredService<ImageStore>().Content))

@@ -3,12 +3,13 @@ using Minato.Api.V1;
 using Minato.Cri.Images;
 using Minato.Engine.Errors;
 using Minato.Engine.Images.Pull;
+using Minato.Engine.Images.Push;
 using Minato.Engine.Images.Registry;
 
 namespace Minato.Daemon;
 
-/// <summary><c>minato.v1.Images</c>: pull with progress, load and save for the CLI.</summary>
-internal sealed partial class MinatoImagesAdapter(CriImageService images, ImageArchives archives) : Images.ImagesBase
+/// <summary><c>minato.v1.Images</c>: pull and push with progress, load and save for the CLI.</summary>
+internal sealed partial class MinatoImagesAdapter(CriImageService images, ImageArchives archives, ImagePusher pusher) : Images.ImagesBase
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 

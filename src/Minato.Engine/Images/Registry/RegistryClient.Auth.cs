@@ -14,7 +14,7 @@ public sealed partial class RegistryClient
     private static readonly TimeSpan ExpiryMargin = TimeSpan.FromSeconds(10);
 
     private async Task<AuthenticationHeaderValue?> AuthorizationAsync(
-        RegistryEndpoint endpoint, RegistryCredential? credential, bool refresh, CancellationToken cancellationToken)
+        RegistryEndpoint endpoint, RegistryCredential? credential, string? scope, bool refresh, CancellationToken cancellationToken)
     {
         if (!challenges.TryGetValue(endpoint.Host, out var challenge))
         {
@@ -33,7 +33,8 @@ public sealed partial class RegistryClient
             return new AuthenticationHeaderValue("Bearer", given);
         }
 
-        var scope = $"repository:{endpoint.Repository}:pull";
+        // Pulls ask for pull on their repository; pushes for pull,push and, to mount, pull on the source (space-separated).
+        scope ??= $"repository:{endpoint.Repository}:pull";
         var key = $"{endpoint.Host}\n{challenge.Realm}\n{challenge.Service}\n{scope}\n{credential?.CacheKey}";
         if (!refresh && tokens.TryGetValue(key, out var cached) && cached.ExpiresAt > time.GetUtcNow())
         {
@@ -64,7 +65,7 @@ public sealed partial class RegistryClient
         // A login asks for no scope: the token only proves the credentials.
         if (scope.Length > 0)
         {
-            query.Append("scope=").Append(Uri.EscapeDataString(scope));
+            query.AppendJoin('&', scope.Split(' ').Select(s => "scope=" + Uri.EscapeDataString(s)));
         }
         else if (query.Length > 0)
         {

@@ -42,7 +42,7 @@ public sealed partial class RegistryClient : IDisposable
         {
             response?.Dispose();
             using var request = Request(uri, accept);
-            request.Headers.Authorization = await AuthorizationAsync(endpoint, credential, refresh: attempt > 0, cancellationToken);
+            request.Headers.Authorization = await AuthorizationAsync(endpoint, credential, null, refresh: attempt > 0, cancellationToken);
             response = await SendAsync(InvokerFor(endpoint), request, endpoint, cancellationToken);
             if (response.StatusCode != HttpStatusCode.Unauthorized || !Remember(endpoint.Host, response))
             {
