@@ -89,6 +89,9 @@ internal static class DaemonHost
             // The kubelet does not send its pod CIDRs again after a runtime restart: bring the rendered CNI config back
             // if it went missing or the template changed (an unchanged file is not touched).
             app.Services.GetRequiredService<PodNetworkConfig>().RenderStored();
+
+            // After recovery, so every container that survived is known and only what nothing owns goes.
+            await app.Services.GetRequiredService<Engine.Disk.GarbageCollector>().CollectAsync("startup", cancellationToken);
             await StartAsync(app, config, cancellationToken);
             SocketFile.Restrict(config.SocketPath);
             if (docker.Enabled)
@@ -201,7 +204,8 @@ internal static class DaemonHost
             .AddContainers(config)
             .AddImages(config)
             .AddStreaming(config)
-            .AddBridgeNetworks(config);
+            .AddBridgeNetworks(config)
+            .AddDisk(config);
         if (config.DockerApi.Enabled)
         {
             // The Docker door shows pod containers through this contract only; it knows nothing of the CRI.
@@ -244,6 +248,7 @@ internal static class DaemonHost
         app.MapGrpcService<CriAdapters.RuntimeServiceAdapter>();
         app.MapGrpcService<CriAdapters.ImageServiceAdapter>();
         app.MapGrpcService<MinatoImagesAdapter>();
+        app.MapGrpcService<OperationsAdapter>();
         return app;
     }
 }
