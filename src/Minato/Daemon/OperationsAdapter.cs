@@ -5,9 +5,16 @@ using Minato.Engine.Errors;
 
 namespace Minato.Daemon;
 
-/// <summary><c>minato.v1.Operations</c>: disk accounting and pruning for <c>minato system</c>.</summary>
-internal sealed class OperationsAdapter(DiskUsageService usage, GarbageCollector collector) : Operations.OperationsBase
+/// <summary><c>minato.v1.Operations</c>: disk accounting and pruning for <c>minato system</c>, and <c>minato config reload</c>.</summary>
+internal sealed class OperationsAdapter(DiskUsageService usage, GarbageCollector collector, ConfigReloader reloader) : Operations.OperationsBase
 {
+    public override Task<ReloadConfigResponse> ReloadConfig(ReloadConfigRequest request, ServerCallContext context)
+    {
+        var response = new ReloadConfigResponse();
+        response.Notes.AddRange(reloader.Reload());
+        return Task.FromResult(response);
+    }
+
     public override Task<DiskUsageResponse> DiskUsage(DiskUsageRequest request, ServerCallContext context)
     {
         // Walking big trees blocks; keep it off the request thread.
