@@ -5,9 +5,29 @@ using Minato.Engine.Errors;
 
 namespace Minato.Daemon;
 
-/// <summary><c>minato.v1.Operations</c>: disk accounting and pruning for <c>minato system</c>, and <c>minato config reload</c>.</summary>
-internal sealed class OperationsAdapter(DiskUsageService usage, GarbageCollector collector, ConfigReloader reloader) : Operations.OperationsBase
+/// <summary><c>minato.v1.Operations</c>: disk accounting and pruning for <c>minato system</c>, <c>minato config reload</c> and <c>minato top</c>.</summary>
+internal sealed class OperationsAdapter(
+    DiskUsageService usage, GarbageCollector collector, ConfigReloader reloader, Engine.Containers.ContainerService containers) : Operations.OperationsBase
 {
+    public override Task<TopResponse> Top(TopRequest request, ServerCallContext context)
+    {
+        if (string.IsNullOrEmpty(request.ContainerId))
+        {
+            throw new InvalidInputException("container_id is required");
+        }
+
+        var response = new TopResponse();
+        response.Processes.AddRange(containers.Processes(request.ContainerId).Select(p => new Api.V1.ContainerProcess
+        {
+            Pid = p.Pid,
+            ParentPid = p.ParentPid,
+            Uid = p.Uid,
+            State = p.State,
+            Command = p.Command,
+        }));
+        return Task.FromResult(response);
+    }
+
     public override Task<ReloadConfigResponse> ReloadConfig(ReloadConfigRequest request, ServerCallContext context)
     {
         var response = new ReloadConfigResponse();
