@@ -5,6 +5,7 @@ namespace Minato.Testing;
 /// <summary>Sends POSIX signals to processes the tests started (Process.Kill only sends SIGKILL).</summary>
 public static partial class ProcessSignals
 {
+    public const int SigHup = 1;
     public const int SigKill = 9;
     public const int SigTerm = 15;
 

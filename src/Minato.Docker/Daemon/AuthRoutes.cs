@@ -11,7 +11,7 @@ namespace Minato.Docker.Daemon;
 /// <c>POST /auth</c>: checks credentials against the registry (<c>docker login</c>); nothing is stored, the client keeps
 /// them and sends them with each pull.
 /// </summary>
-public sealed class AuthRoutes(RegistryClient registry, RegistriesConfig registries) : IDockerRoutes
+public sealed class AuthRoutes(RegistryClient registry, RegistrySettings settings) : IDockerRoutes
 {
     private const long MaxBodyBytes = 64 * 1024;
 
@@ -29,7 +29,7 @@ public sealed class AuthRoutes(RegistryClient registry, RegistriesConfig registr
         try
         {
             // The registry itself, not a mirror: the credentials are for it.
-            endpoint = registries.Endpoints(ImageReference.Parse(host + "/login-check")).Last(e => !e.IsMirror);
+            endpoint = settings.Registries.Endpoints(ImageReference.Parse(host + "/login-check")).Last(e => !e.IsMirror);
         }
         catch (InvalidInputException e)
         {

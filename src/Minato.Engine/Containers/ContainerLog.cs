@@ -58,4 +58,10 @@ internal static partial class ContainerLog
 
     [LoggerMessage(341, LogLevel.Information, "container {ContainerId} created again from its bundle")]
     public static partial void Recreated(ILogger logger, string containerId);
+
+    [LoggerMessage(342, LogLevel.Warning, "garbage collection kept {Directory}: something is still mounted below it")]
+    public static partial void OrphanMounted(ILogger logger, string directory);
+
+    [LoggerMessage(343, LogLevel.Warning, "garbage collection could not remove {Directory}: {Reason}")]
+    public static partial void OrphanNotRemoved(ILogger logger, string directory, string reason);
 }

@@ -57,6 +57,14 @@ public static class EngineMeter
     public static readonly Counter<long> CniFailures =
         Meter.CreateCounter<long>("minato_cni_operation_failures_total", description: "CNI ADD and DEL that failed, by operation.");
 
+    /// <summary>Garbage collection runs, by <c>trigger</c> (<c>startup</c>, <c>schedule</c>, <c>prune</c>, <c>policy</c>).</summary>
+    public static readonly Counter<long> GcRuns =
+        Meter.CreateCounter<long>("minato_gc_runs_total", description: "Garbage collection runs, by trigger.");
+
+    /// <summary>Allocated bytes garbage collection and prunes gave back, by <c>trigger</c>.</summary>
+    public static readonly Counter<long> GcReclaimedBytes =
+        Meter.CreateCounter<long>("minato_gc_reclaimed_bytes_total", "By", "Bytes garbage collection and prunes gave back, by trigger.");
+
     /// <summary>The values of the <c>reason</c> tag of <see cref="ImagePullFailures"/>.</summary>
     public static readonly IReadOnlyList<string> PullFailureReasons =
         ["unauthorized", "not_found", "blocked", "unavailable", "protocol", "stalled", "cancelled", "invalid_content", "unsupported", "disk", "other"];

@@ -3,7 +3,8 @@ using Minato.Configuration;
 
 namespace Minato.Cli;
 
-/// <summary><c>minato config default</c> prints the default configuration; <c>config check</c> validates a file.</summary>
+/// <summary><c>minato config default</c> prints the default configuration; <c>config check</c> validates a file;
+/// <c>config reload</c> asks the running daemon to re-read what it can without a restart.</summary>
 internal static class ConfigCommand
 {
     public static Command Create()
@@ -40,6 +41,17 @@ internal static class ConfigCommand
             }
         });
         command.Subcommands.Add(check);
+
+        var reload = new Command("reload", "Make the running daemon re-read registries.conf, the auth file, the log level and the CNI config directory (as SIGHUP)");
+        ClientAction.Set(reload, async (connection, _, writer, cancellationToken) =>
+        {
+            var reply = await connection.Operations.ReloadConfigAsync(new Api.V1.ReloadConfigRequest(), cancellationToken: cancellationToken);
+            foreach (var note in reply.Notes)
+            {
+                await writer.WriteLineAsync(note);
+            }
+        });
+        command.Subcommands.Add(reload);
         return command;
     }
 }

@@ -17,6 +17,7 @@ internal sealed class CriConnection : IDisposable
         Runtime = new RuntimeService.RuntimeServiceClient(channel);
         Images = new ImageService.ImageServiceClient(channel);
         MinatoImages = new Api.V1.Images.ImagesClient(channel);
+        Operations = new Api.V1.Operations.OperationsClient(channel);
     }
 
     /// <summary>The endpoint as the user gave it.</summary>
@@ -28,6 +29,9 @@ internal sealed class CriConnection : IDisposable
 
     /// <summary>Minato's own image API (pull progress, load, save) on the same socket.</summary>
     public Api.V1.Images.ImagesClient MinatoImages { get; }
+
+    /// <summary>Minato's node operations (disk usage, prune) on the same socket.</summary>
+    public Api.V1.Operations.OperationsClient Operations { get; }
 
     /// <summary>Connects lazily to <paramref name="endpoint"/> (<c>unix:///path</c> or a bare absolute path).</summary>
     /// <exception cref="CliException">The endpoint is not a Unix socket address.</exception>

@@ -40,7 +40,7 @@ internal static class DaemonCommand
             var error = parse.InvocationConfiguration.Error;
             try
             {
-                var effective = ConfigLoader.Load(parse.GetValue(config), new ConfigOverrides
+                var overrides = new ConfigOverrides
                 {
                     Listen = parse.GetValue(listen),
                     Root = parse.GetValue(root),
@@ -51,8 +51,9 @@ internal static class DaemonCommand
                     RegistriesConfig = parse.GetValue(registriesConfig),
                     DockerApi = parse.GetResult(dockerApi) is null ? null : parse.GetValue(dockerApi) ?? DockerApiSettings.DefaultListen,
                     MetricsAddress = parse.GetValue(metricsAddress),
-                });
-                return await DaemonHost.RunAsync(effective, cancellationToken);
+                };
+                var effective = ConfigLoader.Load(parse.GetValue(config), overrides);
+                return await DaemonHost.RunAsync(effective, () => ConfigLoader.Load(parse.GetValue(config), overrides), cancellationToken);
             }
             catch (Exception e) when (e is ConfigException or DaemonStartupException or MetadataStoreException)
             {

@@ -6,7 +6,13 @@ namespace Minato.Cli;
 /// <summary><c>minato logs --since</c>: an RFC 3339 time or a Go-style duration back from now (<c>10s</c>, <c>5m</c>, <c>1h30m</c>).</summary>
 internal static partial class LogSince
 {
-    public static DateTimeOffset Parse(string value, DateTimeOffset now)
+    public static DateTimeOffset Parse(string value, DateTimeOffset now) =>
+        ParseDuration(value) is { } span
+            ? now - span
+            : RecordTime(value) ?? throw new CliException($"--since {value}: expected an RFC 3339 time (2024-05-01T10:00:00Z) or a duration (10s, 5m, 1h30m)");
+
+    /// <summary>A Go-style duration (<c>10s</c>, <c>5m</c>, <c>1h30m</c>, <c>0s</c>); null when it is not one.</summary>
+    public static TimeSpan? ParseDuration(string value)
     {
         if (Duration().Match(value) is { Success: true } match)
         {
@@ -25,10 +31,20 @@ internal static partial class LogSince
                 };
             }
 
-            return now - total;
+            return total;
         }
 
-        return RecordTime(value) ?? throw new CliException($"--since {value}: expected an RFC 3339 time (2024-05-01T10:00:00Z) or a duration (10s, 5m, 1h30m)");
+        return null;
+    }
+
+    /// <summary>Writes a duration the way <see cref="ParseDuration"/> reads it back (<c>1h30m</c>, <c>45s</c>, <c>0s</c>).</summary>
+    public static string FormatDuration(TimeSpan span)
+    {
+        var hours = (int)span.TotalHours;
+        var text = (hours > 0 ? hours.ToString(CultureInfo.InvariantCulture) + "h" : "") +
+            (span.Minutes > 0 ? span.Minutes.ToString(CultureInfo.InvariantCulture) + "m" : "") +
+            (span.Seconds > 0 ? span.Seconds.ToString(CultureInfo.InvariantCulture) + "s" : "");
+        return text.Length > 0 ? text : "0s";
     }
 
     /// <summary>The time of an RFC 3339 timestamp such as a CRI log record's; nanoseconds are cut to what .NET holds.</summary>

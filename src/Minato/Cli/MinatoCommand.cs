@@ -56,6 +56,8 @@ internal static class MinatoCommand
         root.Subcommands.Add(InspectImageCommand.Create());
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(SaveCommand.Create());
+        root.Subcommands.Add(SystemCommand.Create());
+        root.Subcommands.Add(TopCommand.Create());
         return root;
     }
 }

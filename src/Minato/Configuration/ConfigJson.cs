@@ -65,6 +65,11 @@ public static class ConfigJson
             json.WriteStartObject("metrics");
             json.WriteString("address", config.MetricsAddress);
             json.WriteEndObject();
+            json.WriteStartObject("gc");
+            json.WriteString("interval", Cli.LogSince.FormatDuration(config.Gc.Interval));
+            json.WriteNumber("image_gc_high_percent", config.Gc.ImageGcHighPercent);
+            json.WriteNumber("image_gc_low_percent", config.Gc.ImageGcLowPercent);
+            json.WriteEndObject();
             json.WriteStartObject("runtimes");
             foreach (var handler in config.RuntimeHandlers)
             {

@@ -87,6 +87,12 @@ public static class ConfigLoader
             text.Append("# ").Append(key.Comment).Append("\n# ").Append(key.Name).Append(" = ").Append(key.Example ?? key.Render(defaults)).Append('\n');
         }
 
+        text.Append("\n# Garbage collection of unreferenced data, and an image policy for nodes without a kubelet.\n[gc]\n");
+        foreach (var key in ConfigSchema.GcKeys)
+        {
+            text.Append("# ").Append(key.Comment).Append("\n# ").Append(key.Name).Append(" = ").Append(key.Example ?? key.Render(defaults)).Append('\n');
+        }
+
         return text.ToString();
     }
 
@@ -149,6 +155,12 @@ public static class ConfigLoader
         {
             throw new ConfigException(
                 $"{where}: key 'metrics.address' must be ip:port with a port from 1 to 65535, e.g. 127.0.0.1:9090 or [::1]:9090 (got \"{config.MetricsAddress}\")");
+        }
+
+        if (config.Gc.ImageGcHighPercent > 0 && config.Gc.ImageGcLowPercent is var low && (low < 1 || low > config.Gc.ImageGcHighPercent))
+        {
+            throw new ConfigException(
+                $"{where}: key 'gc.image_gc_low_percent' must be between 1 and gc.image_gc_high_percent ({config.Gc.ImageGcHighPercent}) when the image policy is on (got {low})");
         }
 
         RequireAbsolute(where, "root", config.Root);

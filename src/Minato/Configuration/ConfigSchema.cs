@@ -133,6 +133,22 @@ internal static class ConfigSchema
             c => Quote(c.MetricsAddress), (c, e) => c with { MetricsAddress = e.AsString() }, Example: Quote("127.0.0.1:9090")),
     ];
 
+    /// <summary>Keys of the <c>[gc]</c> table.</summary>
+    internal static readonly IReadOnlyList<Key> GcKeys =
+    [
+        new("interval", "Time between collections of what nothing references (blobs and snapshots of interrupted pulls and removed images, directories of removed containers), as 30m, 1h or 1h30m; \"0s\" collects only at start-up.",
+            c => Quote(Cli.LogSince.FormatDuration(c.Gc.Interval)), (c, e) => c with { Gc = c.Gc with { Interval = Duration(e) } }),
+        new("image_gc_high_percent", "Above this percentage of root's filesystem in use, images no container uses are removed, least recently used first (never the sandbox image). 0: off, as the kubelet does this on Kubernetes nodes.",
+            c => c.Gc.ImageGcHighPercent.ToString(CultureInfo.InvariantCulture), (c, e) => c with { Gc = c.Gc with { ImageGcHighPercent = (int)Range(e, 0, 100) } }, Example: "85"),
+        new("image_gc_low_percent", "The usage the image policy brings the filesystem down to.",
+            c => c.Gc.ImageGcLowPercent.ToString(CultureInfo.InvariantCulture), (c, e) => c with { Gc = c.Gc with { ImageGcLowPercent = (int)Range(e, 0, 100) } }, Example: "80"),
+    ];
+
+    private static TimeSpan Duration(TomlEntry entry) =>
+        Cli.LogSince.ParseDuration(entry.AsString()) is { } span && span <= TimeSpan.FromDays(365)
+            ? span
+            : throw entry.Error($"must be a duration such as 30m, 1h or 0s, at most a year (got \"{entry.AsString()}\")");
+
     /// <summary>Keys of each <c>[runtimes.NAME]</c> table.</summary>
     internal static readonly IReadOnlyList<string> RuntimeKeys = ["path"];
 
@@ -152,6 +168,11 @@ internal static class ConfigSchema
         if (entry.KeyPath is ["metrics", var metricsKey] && MetricsKeys.FirstOrDefault(k => k.Name == metricsKey) is { } metrics)
         {
             return metrics.Apply(config, entry);
+        }
+
+        if (entry.KeyPath is ["gc", var gcKey] && GcKeys.FirstOrDefault(k => k.Name == gcKey) is { } gc)
+        {
+            return gc.Apply(config, entry);
         }
 
         if (entry.KeyPath is ["runtimes", var handler, "path"])

@@ -64,6 +64,9 @@ public sealed record MinatoConfig
     /// </summary>
     public string MetricsAddress { get; init; } = "";
 
+    /// <summary>Garbage collection (<c>[gc]</c>): the schedule and the optional image policy.</summary>
+    public GcSettings Gc { get; init; } = new();
+
     /// <summary>Directory Localhost seccomp profiles must lie in; empty (the default) accepts any absolute path.</summary>
     public string SeccompProfileRoot { get; init; } = "";
 

@@ -34,7 +34,11 @@ internal static class DaemonHost
         UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     /// <summary>Runs until SIGTERM/SIGINT or <paramref name="cancellationToken"/>; returns the exit code.</summary>
-    public static async Task<int> RunAsync(MinatoConfig config, CancellationToken cancellationToken)
+    /// <param name="config">The configuration to start with.</param>
+    /// <param name="reread">Reads the configuration again for a reload (SIGHUP, <c>minato config reload</c>), with the
+    /// same command-line flags; null keeps <paramref name="config"/>.</param>
+    /// <param name="cancellationToken">Stops the daemon.</param>
+    public static async Task<int> RunAsync(MinatoConfig config, Func<MinatoConfig>? reread, CancellationToken cancellationToken)
     {
         // The socket first: a second daemon pointed at a live socket must fail before it creates anything.
         SocketFile.Prepare(config.SocketPath);
@@ -60,7 +64,10 @@ internal static class DaemonHost
             ?? throw new DaemonStartupException($"another minato daemon is using state {config.State}");
 
         var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module, NetworkSchema.Module, DockerSchema.Module);
-        var app = Build(config, store);
+        var app = Build(config, store, reread ?? (() => config));
+
+        // From now on SIGHUP reloads instead of ending the process (its default action).
+        using var hangup = ConfigReloader.OnHangup(app.Services.GetRequiredService<ConfigReloader>());
 
         // Loading the image store removes what interrupted pulls left behind; do it before serving.
         app.Services.GetRequiredService<Engine.Images.Store.ImageStore>();
@@ -89,6 +96,9 @@ internal static class DaemonHost
             // The kubelet does not send its pod CIDRs again after a runtime restart: bring the rendered CNI config back
             // if it went missing or the template changed (an unchanged file is not touched).
             app.Services.GetRequiredService<PodNetworkConfig>().RenderStored();
+
+            // After recovery, so every container that survived is known and only what nothing owns goes.
+            await app.Services.GetRequiredService<Engine.Disk.GarbageCollector>().CollectAsync("startup", cancellationToken);
             await StartAsync(app, config, cancellationToken);
             SocketFile.Restrict(config.SocketPath);
             if (docker.Enabled)
@@ -144,10 +154,11 @@ internal static class DaemonHost
     /// <summary>The daemon's pid, for service scripts: <c>&lt;state&gt;/minato.pid</c>.</summary>
     public static string PidFile(MinatoConfig config) => Path.Combine(config.State, "minato.pid");
 
-    private static WebApplication Build(MinatoConfig config, MetadataStore store)
+    private static WebApplication Build(MinatoConfig config, MetadataStore store, Func<MinatoConfig> reread)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
-        DaemonLogging.Configure(builder.Logging, config);
+        var levels = new LogLevelSwitch(config.LogLevel);
+        DaemonLogging.Configure(builder.Logging, config, levels);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = config.ShutdownTimeout);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -174,6 +185,10 @@ internal static class DaemonHost
         builder.Services
             .AddSingleton(config)
             .AddSingleton(store)
+            .AddSingleton(levels)
+            .AddSingleton(sp => new ConfigReloader(
+                reread, sp.GetRequiredService<Engine.Images.Registry.RegistrySettings>(), levels, sp.GetRequiredService<CniConfigDirectory>(),
+                sp.GetRequiredService<ILogger<ConfigReloader>>()))
             .AddSingleton(TimeProvider.System)
             .AddSingleton(new HostFacts(CgroupModeDetector.DetectSelf()))
             .AddSingleton(new CniConfigDirectory(config.Cni))
@@ -201,7 +216,8 @@ internal static class DaemonHost
             .AddContainers(config)
             .AddImages(config)
             .AddStreaming(config)
-            .AddBridgeNetworks(config);
+            .AddBridgeNetworks(config)
+            .AddDisk(config);
         if (config.DockerApi.Enabled)
         {
             // The Docker door shows pod containers through this contract only; it knows nothing of the CRI.
@@ -244,6 +260,7 @@ internal static class DaemonHost
         app.MapGrpcService<CriAdapters.RuntimeServiceAdapter>();
         app.MapGrpcService<CriAdapters.ImageServiceAdapter>();
         app.MapGrpcService<MinatoImagesAdapter>();
+        app.MapGrpcService<OperationsAdapter>();
         return app;
     }
 }

@@ -32,4 +32,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(20, LogLevel.Warning, "NetworkReady is false: {Message}")]
     public static partial void NetworkNotReady(ILogger logger, string message);
+
+    [LoggerMessage(21, LogLevel.Error, "scheduled garbage collection failed")]
+    public static partial void GcFailed(ILogger logger, Exception exception);
 }

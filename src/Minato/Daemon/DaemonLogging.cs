@@ -7,10 +7,15 @@ namespace Minato.Daemon;
 /// <summary>Console logging for the daemon: one line per event (text) or one JSON object per line.</summary>
 internal static class DaemonLogging
 {
-    public static void Configure(ILoggingBuilder logging, MinatoConfig config)
+    /// <summary>Sets up the console logger; the level of Minato's own categories follows <paramref name="levels"/>,
+    /// which a configuration reload changes.</summary>
+    public static void Configure(ILoggingBuilder logging, MinatoConfig config, LogLevelSwitch levels)
     {
         logging.ClearProviders();
-        logging.SetMinimumLevel(config.LogLevel);
+
+        // The filter is asked on every IsEnabled, so a new level applies at once; the rules below stay as started.
+        logging.SetMinimumLevel(LogLevel.Trace);
+        logging.AddFilter((_, _, level) => level >= levels.Level);
 
         // ASP.NET's per-request chatter would drown the per-call lines; its warnings still show.
         logging.AddFilter("Microsoft", config.LogLevel <= LogLevel.Trace ? LogLevel.Trace : LogLevel.Warning);
@@ -33,5 +38,17 @@ internal static class DaemonLogging
                 o.ColorBehavior = LoggerColorBehavior.Disabled;
             });
         }
+    }
+}
+
+/// <summary>The daemon's log level, changed in place by a configuration reload.</summary>
+internal sealed class LogLevelSwitch(LogLevel level)
+{
+    private volatile int _level = (int)level;
+
+    public LogLevel Level
+    {
+        get => (LogLevel)_level;
+        set => _level = (int)value;
     }
 }

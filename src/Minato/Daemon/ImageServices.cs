@@ -25,17 +25,17 @@ internal static class ImageServices
             new ContentStore(Path.Combine(config.Root, "content")),
             new SnapshotStore(Path.Combine(config.Root, "snapshots"), Path.Combine(config.Root, "unpack"))))
         .AddSingleton(sp => new RegistryClient(sp.GetRequiredService<TimeProvider>()))
-        .AddSingleton(RegistriesConfigLoader.Load(RegistriesConfigLoader.Locate(config.Images.RegistriesConfig)))
-        .AddSingleton(config.Images.RegistryAuthFile.Length > 0 ? CredentialStore.Load(config.Images.RegistryAuthFile) : CredentialStore.Empty)
+        .AddSingleton(new RegistrySettings(
+            RegistriesConfigLoader.Load(RegistriesConfigLoader.Locate(config.Images.RegistriesConfig)),
+            config.Images.RegistryAuthFile.Length > 0 ? CredentialStore.Load(config.Images.RegistryAuthFile) : CredentialStore.Empty))
         .AddSingleton(sp => new ImageUnpacker(
             sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>(),
             sp.GetRequiredService<ILogger<ImageUnpacker>>()))
         .AddSingleton(sp => new ImagePuller(
-            sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistriesConfig>(), sp.GetRequiredService<CredentialStore>(),
-            sp.GetRequiredService<ImageUnpacker>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+            sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistrySettings>(), sp.GetRequiredService<ImageUnpacker>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImagePusher(
-            sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistriesConfig>(), sp.GetRequiredService<CredentialStore>(),
-            sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+            sp.GetRequiredService<RegistryClient>(), sp.GetRequiredService<RegistrySettings>(), sp.GetRequiredService<ImageStore>(),
+            config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageRecorder(
             sp.GetRequiredService<ImageUnpacker>(), sp.GetRequiredService<ImageStore>(), config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
         .AddSingleton(sp => new ImageImporter(

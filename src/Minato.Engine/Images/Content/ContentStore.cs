@@ -69,6 +69,12 @@ public sealed class ContentStore
             .Select(f => Digest.TryParse($"{a}:{Path.GetFileName(f)}", out var d) ? d : (Digest?)null)
             .OfType<Digest>());
 
+    /// <summary>Files in <c>ingest/</c>: blobs being written, or left by a write that never finished.</summary>
+    public IReadOnlyList<string> ListIngest() => [.. Directory.EnumerateFiles(IngestDirectory)];
+
+    /// <summary>The directory holding committed blobs, one subdirectory per algorithm.</summary>
+    public string BlobsRoot => Path.Combine(Root, "blobs");
+
     /// <summary>Bytes of committed blobs.</summary>
     public long BytesUsed() => new[] { Digest.Sha256, Digest.Sha512 }
         .Sum(a => new DirectoryInfo(BlobDirectory(a)).EnumerateFiles().Sum(f => f.Length));

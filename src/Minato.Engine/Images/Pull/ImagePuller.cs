@@ -6,11 +6,20 @@ using Minato.Engine.Images.Store;
 namespace Minato.Engine.Images.Pull;
 
 /// <summary>Pulls images from registries: resolution through registries.conf, credentials, shared identical pulls.</summary>
+/// <remarks>The registries configuration and credentials come from <see cref="RegistrySettings"/>, read at the start of
+/// each pull, so a reload applies to the next pull without a restart.</remarks>
 public sealed class ImagePuller(
-    RegistryClient client, RegistriesConfig registries, CredentialStore credentials, ImageUnpacker unpacker, ImageOptions options,
-    TimeProvider time)
+    RegistryClient client, RegistrySettings settings, ImageUnpacker unpacker, ImageOptions options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, SharedPull> running = new(StringComparer.Ordinal);
+
+    /// <summary>A puller with a fixed configuration (tests, tools).</summary>
+    public ImagePuller(
+        RegistryClient client, RegistriesConfig registries, CredentialStore credentials, ImageUnpacker unpacker, ImageOptions options,
+        TimeProvider time)
+        : this(client, new RegistrySettings(registries, credentials), unpacker, options, time)
+    {
+    }
 
     /// <summary>
     /// Pulls <paramref name="reference"/>. An identical pull already running (same reference and credentials) is
@@ -62,6 +71,7 @@ public sealed class ImagePuller(
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         Exception? failure = null;
         Diagnostics.EngineMeter.ImagePullsInFlight.Add(1);
+        var (registries, credentials) = settings.Read();
         try
         {
             Exception? last = null;
@@ -69,7 +79,7 @@ public sealed class ImagePuller(
             {
                 foreach (var endpoint in registries.Endpoints(candidate))
                 {
-                    var source = new RegistrySource(client, endpoint, CredentialFor(endpoint, candidate, credential, credentialHost));
+                    var source = new RegistrySource(client, endpoint, CredentialFor(credentials, endpoint, candidate, credential, credentialHost));
                     ResolvedImage resolved;
                     try
                     {
@@ -145,8 +155,8 @@ public sealed class ImagePuller(
 
     // CRI credentials belong to one host (the reference's, unless server_address names another); the credentials
     // file covers the hosts it lists. Nothing is sent to a host that has none of its own.
-    private RegistryCredential? CredentialFor(
-        RegistryEndpoint endpoint, ImageReference reference, RegistryCredential? given, string? givenHost)
+    private static RegistryCredential? CredentialFor(
+        CredentialStore credentials, RegistryEndpoint endpoint, ImageReference reference, RegistryCredential? given, string? givenHost)
     {
         var host = RegistryCredential.HostOf(endpoint.Host);
         var boundTo = string.IsNullOrEmpty(givenHost) ? reference.Registry : RegistryCredential.HostOf(givenHost);

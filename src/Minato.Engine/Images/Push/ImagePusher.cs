@@ -14,7 +14,7 @@ namespace Minato.Engine.Images.Push;
 /// After a push the image carries the repository's digest name, which lets a later push elsewhere mount its blobs.
 /// </remarks>
 public sealed class ImagePusher(
-    RegistryClient client, RegistriesConfig registries, CredentialStore credentials, ImageStore images, ImageOptions options, TimeProvider time)
+    RegistryClient client, RegistrySettings settings, ImageStore images, ImageOptions options, TimeProvider time)
 {
     /// <summary>Blobs larger than this go up in chunks of this size.</summary>
     public const long ChunkBytes = 64L << 20;
@@ -44,8 +44,10 @@ public sealed class ImagePusher(
             }
         }
 
+        // One reading of the settings for the whole push: a reload meanwhile applies to the next one.
+        var (registries, credentials) = settings.Read();
         var endpoint = registries.Endpoints(target).Last(e => !e.IsMirror);
-        var auth = CredentialFor(target, credential, credentialHost);
+        var auth = CredentialFor(target, credential, credentialHost, credentials);
         using var lease = images.Lease([.. image.Blobs]);
         progress.Resolved(target.Name, layers.Select((l, i) => (l.Digest, i < diffIds.Count ? diffIds[i] : l.Digest, l.Size)));
         using var watchdog = new StallWatchdog(options.StallTimeout, time);
@@ -178,7 +180,7 @@ public sealed class ImagePusher(
 
     // Credentials given with the request bind to one host (the target's, unless another is named); otherwise the
     // credentials file's entry for the target's host, if any.
-    private RegistryCredential? CredentialFor(ImageReference target, RegistryCredential? given, string? givenHost)
+    private static RegistryCredential? CredentialFor(ImageReference target, RegistryCredential? given, string? givenHost, CredentialStore credentials)
     {
         var boundTo = string.IsNullOrEmpty(givenHost) ? target.Registry : RegistryCredential.HostOf(givenHost);
         return given is not null && boundTo == target.Registry ? given : credentials.For(target.Registry);

@@ -25,7 +25,14 @@ public sealed class SnapshotStore
     /// <summary>The directory holding committed snapshots (the image filesystem's mountpoint for ImageFsInfo).</summary>
     public string Root { get; }
 
-    private string UnpackRoot { get; }
+    /// <summary>Where layers are unpacked before they are committed (and removed snapshots wait for deletion).</summary>
+    public string UnpackRoot { get; }
+
+    /// <summary>The names of the committed snapshot directories on disk, recorded or not.</summary>
+    public IReadOnlyList<string> List() => [.. Directory.EnumerateDirectories(Root).Select(d => Path.GetFileName(d))];
+
+    /// <summary>Directories under the unpack root: layers being unpacked, or left by an unpack that never finished.</summary>
+    public IReadOnlyList<string> ListUnpack() => [.. Directory.EnumerateDirectories(UnpackRoot)];
 
     /// <summary>The directory name of a DiffID: its hex, prefixed by the algorithm unless sha256.</summary>
     public static string NameOf(Digest diffId) => diffId.Algorithm == Digest.Sha256 ? diffId.Hex : $"{diffId.Algorithm}-{diffId.Hex}";
