@@ -133,6 +133,13 @@ public sealed partial class ImageBuilder
             return run.Command.Shell;
         }
 
+        // "RUN <<EOF" alone runs the document as the script, as BuildKit does.
+        var marker = run.Command.Shell.Trim().TrimStart('<').TrimStart('-').Trim('\'', '"');
+        if (run.Heredocs.Count == 1 && marker == run.Heredocs[0].Name)
+        {
+            return run.Heredocs[0].Content;
+        }
+
         var script = new StringBuilder(run.Command.Shell).Append('\n');
         foreach (var heredoc in run.Heredocs)
         {
