@@ -47,6 +47,7 @@ public static class DockerApiHosting
             .AddSingleton<IDockerRoutes, ImagePushRoutes>()
             .AddSingleton<RootfsImport>()
             .AddSingleton<IDockerRoutes, CommitRoutes>()
+            .AddSingleton<IDockerRoutes, Build.BuildRoutes>()
             .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
             .AddSingleton<IDockerRoutes, Events.EventRoutes>()
             .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()

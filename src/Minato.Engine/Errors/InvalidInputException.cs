@@ -1,7 +1,7 @@
 namespace Minato.Engine.Errors;
 
 /// <summary>A request value is malformed or not allowed; the message says which and why.</summary>
-public sealed class InvalidInputException : Exception
+public class InvalidInputException : Exception
 {
     public InvalidInputException(string message)
         : base(message)

@@ -118,6 +118,16 @@ public sealed class LayerDiffWriterTests : IDisposable
     }
 
     [Fact]
+    public async Task WriteAsync_EmptyUpper_WritesAnEmptyButValidTar()
+    {
+        var tar = new MemoryStream();
+        await LayerDiffWriter.WriteAsync(upper, [], tar, CancellationToken.None);
+
+        Assert.Equal(new byte[1024], tar.ToArray());
+        Assert.Empty(Read(tar.ToArray()));
+    }
+
+    [Fact]
     public async Task WriteAsync_SymlinkToOutside_IsStoredNotFollowed()
     {
         Directory.CreateDirectory(Path.Combine(upper, "d"));

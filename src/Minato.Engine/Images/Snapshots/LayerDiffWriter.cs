@@ -33,11 +33,34 @@ public static class LayerDiffWriter
         var lowers = lowerDirectories.Select(RootedDirectory.Open).ToList();
         try
         {
-            await using var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
+            int entries;
+            var writer = new TarWriter(destination, TarEntryFormat.Pax, leaveOpen: true);
+            await using (writer)
+            {
+                entries = await WriteTreeAsync(writer, upper, lowers, upperDirectory, cancellationToken);
+            }
+
+            if (entries == 0)
+            {
+                // .NET writes no end-of-archive blocks after zero entries; an empty layer is still a valid tar.
+                await destination.WriteAsync(new byte[1024], cancellationToken);
+            }
+        }
+        finally
+        {
+            lowers.ForEach(l => l.Dispose());
+        }
+    }
+
+    private static async Task<int> WriteTreeAsync(
+        TarWriter writer, RootedDirectory upper, List<RootedDirectory> lowers, string upperDirectory, CancellationToken cancellationToken)
+    {
+        {
             var links = new Dictionary<(ulong Device, ulong Inode), string>();
             var pending = new Stack<string>();
             pending.Push(string.Empty);
             var written = 0;
+            var entries = 0;
             while (pending.TryPop(out var path))
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -53,7 +76,7 @@ public static class LayerDiffWriter
                         continue;
                     }
 
-                    await WriteEntryAsync(writer, upper, lowers, path, status, links, cancellationToken);
+                    entries += await WriteEntryAsync(writer, upper, lowers, path, status, links, cancellationToken) ? 1 : 0;
                     if (!status.IsDirectory)
                     {
                         continue;
@@ -65,14 +88,12 @@ public static class LayerDiffWriter
                     pending.Push(path.Length == 0 ? name : $"{path}/{name}");
                 }
             }
-        }
-        finally
-        {
-            lowers.ForEach(l => l.Dispose());
+
+            return entries;
         }
     }
 
-    private static async Task WriteEntryAsync(
+    private static async Task<bool> WriteEntryAsync(
         TarWriter writer, RootedDirectory upper, List<RootedDirectory> lowers, string path, FileStatus status,
         Dictionary<(ulong, ulong), string> links, CancellationToken cancellationToken)
     {
@@ -81,9 +102,10 @@ public static class LayerDiffWriter
             if (lowers.Count == 0 || lowers.Any(l => l.GetStatus(path) is { IsOverlayWhiteout: false }))
             {
                 await writer.WriteEntryAsync(Marker(WhiteoutName(path), 0x180, status), cancellationToken);
+                return true;
             }
 
-            return;
+            return false;
         }
 
         if (status.IsDirectory)
@@ -95,7 +117,7 @@ public static class LayerDiffWriter
                 await writer.WriteEntryAsync(Marker($"{path}/{Whiteout.OpaqueMarker}", status.Permissions & 0x1FF, status), cancellationToken);
             }
 
-            return;
+            return true;
         }
 
         if (!status.IsDirectory && status.LinkCount > 1 && status.Inode != 0)
@@ -103,7 +125,7 @@ public static class LayerDiffWriter
             if (links.TryGetValue((status.Device, status.Inode), out var first))
             {
                 await writer.WriteEntryAsync(Describe(new PaxTarEntry(TarEntryType.HardLink, path) { LinkName = first }, status), cancellationToken);
-                return;
+                return true;
             }
 
             links[(status.Device, status.Inode)] = path;
@@ -116,7 +138,7 @@ public static class LayerDiffWriter
             var entry = Describe(new PaxTarEntry(TarEntryType.RegularFile, path, Xattrs(handle)), status);
             entry.DataStream = data;
             await writer.WriteEntryAsync(entry, cancellationToken);
-            return;
+            return true;
         }
 
         PaxTarEntry other;
@@ -139,10 +161,11 @@ public static class LayerDiffWriter
         else
         {
             // A socket has no tar form; Docker skips it too.
-            return;
+            return false;
         }
 
         await writer.WriteEntryAsync(Describe(other, status), cancellationToken);
+        return true;
     }
 
     private static string WhiteoutName(string path)

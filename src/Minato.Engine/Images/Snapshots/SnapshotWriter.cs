@@ -82,6 +82,8 @@ internal sealed class SnapshotWriter(RootedDirectory root, UnpackLimits limits, 
             case TarEntryType.HardLink:
                 WriteHardLink(path, entry);
                 break;
+            case var _ when options.RefuseDevices:
+                throw new UnsafeLayerException(entry.Name, $"a {entry.Type} entry is not allowed here (only files, directories and links)");
             default:
                 WriteNode(path, entry);
                 break;

@@ -13,6 +13,9 @@ public sealed record UnpackOptions
     /// <summary>When set, every entry gets this owner instead of the tar's (Docker's copy without <c>copyUIDGID</c>).</summary>
     public (uint Uid, uint Gid)? Owner { get; init; }
 
+    /// <summary>Device nodes and FIFOs are refused (a build context holds files, directories and links only). Default false.</summary>
+    public bool RefuseDevices { get; init; }
+
     /// <summary>A directory is never replaced by a non-directory nor the reverse (Docker's <c>noOverwriteDirNonDir</c>).</summary>
     public bool KeepKinds { get; init; }
 }
