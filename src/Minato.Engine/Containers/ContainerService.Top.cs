@@ -10,7 +10,7 @@ namespace Minato.Engine.Containers;
 /// <param name="Uid">Its real uid on the host.</param>
 /// <param name="State">The one-letter state of <c>/proc/[pid]/stat</c> (R, S, D, Z, ...).</param>
 /// <param name="Command">Its command line (the name in brackets for a kernel-style process without one).</param>
-public sealed record ContainerProcess(int Pid, int ParentPid, uint Uid, string State, string Command);
+public sealed record RunningProcess(int Pid, int ParentPid, uint Uid, string State, string Command);
 
 /// <summary>The processes of a running container, from its cgroup and <c>/proc</c>: no <c>ps</c> is run.</summary>
 public sealed partial class ContainerService
@@ -21,7 +21,7 @@ public sealed partial class ContainerService
     /// <summary>Every process in the container's cgroup (its init when the cgroup cannot be read), by pid.</summary>
     /// <exception cref="NotFoundException">No such container.</exception>
     /// <exception cref="PreconditionException">The container does not run.</exception>
-    public IReadOnlyList<ContainerProcess> Processes(string id)
+    public IReadOnlyList<RunningProcess> Processes(string id)
     {
         var record = Get(id);
         if (record.Phase != ContainerPhase.Running || record.Pid <= 0)
@@ -42,11 +42,11 @@ public sealed partial class ContainerService
             }
         }
 
-        return [.. pids.Select(ReadProcess).OfType<ContainerProcess>()];
+        return [.. pids.Select(ReadProcess).OfType<RunningProcess>()];
     }
 
     // A process that exits while it is read is left out.
-    private static ContainerProcess? ReadProcess(int pid)
+    private static RunningProcess? ReadProcess(int pid)
     {
         try
         {
@@ -58,7 +58,7 @@ public sealed partial class ContainerService
             var rest = stat[(close + 2)..].Split(' ');
             var uid = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal))
                 .Split('\t', StringSplitOptions.RemoveEmptyEntries)[1];
-            return new ContainerProcess(pid, int.Parse(rest[1], CultureInfo.InvariantCulture), uint.Parse(uid, CultureInfo.InvariantCulture),
+            return new RunningProcess(pid, int.Parse(rest[1], CultureInfo.InvariantCulture), uint.Parse(uid, CultureInfo.InvariantCulture),
                 rest[0], CommandLine(pid) is { Length: > 0 } command ? command : $"[{stat[(open + 1)..close]}]");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException or InvalidOperationException)
