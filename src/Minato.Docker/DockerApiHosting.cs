@@ -44,6 +44,7 @@ public static class DockerApiHosting
             .AddSingleton<IDockerRoutes, AuthRoutes>()
             .AddSingleton<IDockerRoutes, ImageRoutes>()
             .AddSingleton<IDockerRoutes, ImageArchiveRoutes>()
+            .AddSingleton<IDockerRoutes, Build.BuildRoutes>()
             .AddSingleton<IDockerRoutes, Volumes.VolumeRoutes>()
             .AddSingleton<IDockerRoutes, Events.EventRoutes>()
             .AddSingleton<IDockerRoutes, Networks.NetworkRoutes>()

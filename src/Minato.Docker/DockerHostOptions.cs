@@ -19,4 +19,7 @@ public sealed record DockerHostOptions
 
     /// <summary>How pod containers are shown (<c>docker_api.pod_containers</c>); read-only by default.</summary>
     public Containers.Pods.PodContainerMode PodContainers { get; init; } = Containers.Pods.PodContainerMode.ReadOnly;
+
+    /// <summary>Largest build context <c>POST /build</c> takes (the tar as unpacked); 8 GiB by default.</summary>
+    public long MaxBuildContextBytes { get; init; } = 8L << 30;
 }

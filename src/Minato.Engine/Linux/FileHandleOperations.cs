@@ -51,6 +51,23 @@ public static unsafe class FileHandleOperations
         }
     }
 
+    /// <summary>flistxattr(2): the names of the attributes set on the open file (at most 64 KiB of names).</summary>
+    public static IReadOnlyList<string> ListExtendedAttributes(this SafeFileHandle handle)
+    {
+        var buffer = new byte[65536];
+        fixed (byte* p = buffer)
+        {
+            var length = Libc.Flistxattr(handle, p, (nuint)buffer.Length);
+            if (length < 0)
+            {
+                var error = SyscallException.FromLastError("flistxattr");
+                return error.Errno == 95 /* EOPNOTSUPP */ ? [] : throw error;
+            }
+
+            return System.Text.Encoding.UTF8.GetString(buffer, 0, (int)length).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+    }
+
     /// <summary>statx(2) of the handle itself (AT_EMPTY_PATH), which also works on O_PATH handles.</summary>
     public static FileStatus GetStatus(this SafeFileHandle handle)
     {
@@ -64,7 +81,7 @@ public static unsafe class FileHandleOperations
 
     internal static FileStatus ToStatus(in Statx s) => new(
         s.Mode, s.Uid, s.Gid, (long)s.Size, s.NLink,
-        new UnixTimestamp(s.MTimeSeconds, s.MTimeNanoseconds), s.RDevMajor, s.RDevMinor);
+        new UnixTimestamp(s.MTimeSeconds, s.MTimeNanoseconds), s.RDevMajor, s.RDevMinor, s.Ino, ((ulong)s.DevMajor << 32) | s.DevMinor);
 
     /// <summary>The UTF-8 marshaller stops at NUL, which would silently shorten a name; refuse it instead.</summary>
     internal static void RejectNul(string value)

@@ -3,8 +3,11 @@ using static Minato.Engine.Linux.Interop.LinuxConstants;
 namespace Minato.Engine.Linux;
 
 /// <summary>What statx(2) reported about one filesystem entry.</summary>
+/// <remarks><paramref name="Inode"/> and <paramref name="Device"/> (the filesystem's, major in the high half) identify
+/// hard links; fakes may leave them 0.</remarks>
 public readonly record struct FileStatus(
-    uint Mode, uint Uid, uint Gid, long Size, uint LinkCount, UnixTimestamp ModificationTime, uint DeviceMajor, uint DeviceMinor)
+    uint Mode, uint Uid, uint Gid, long Size, uint LinkCount, UnixTimestamp ModificationTime, uint DeviceMajor, uint DeviceMinor,
+    ulong Inode = 0, ulong Device = 0)
 {
     /// <summary>The permission bits including setuid, setgid and sticky, without the file type.</summary>
     public uint Permissions => Mode & 0xFFF;

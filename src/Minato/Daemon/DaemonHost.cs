@@ -59,7 +59,7 @@ internal static class DaemonHost
         using var stateLock = InstanceLock.TryAcquire(Path.Combine(config.State, "minato.lock"))
             ?? throw new DaemonStartupException($"another minato daemon is using state {config.State}");
 
-        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module, NetworkSchema.Module, DockerSchema.Module);
+        var store = MetadataStore.Open(config.DatabasePath, CriSchema.Module, NetworkSchema.Module, DockerSchema.Module, Minato.Build.BuildSchema.Module);
         var app = Build(config, store);
 
         // Loading the image store removes what interrupted pulls left behind; do it before serving.
@@ -77,6 +77,7 @@ internal static class DaemonHost
             }
 
             await app.Services.GetRequiredService<ContainerService>().RecoverAsync(cancellationToken);
+            await app.Services.GetRequiredService<Minato.Build.ImageBuilder>().RemoveLeftoversAsync(cancellationToken);
             await app.Services.GetRequiredService<PodContainers>().RecoverAsync(cancellationToken);
             await app.Services.GetRequiredService<PodSandboxes>().RecoverAsync(cancellationToken);
             if (docker.Enabled)
@@ -200,6 +201,13 @@ internal static class DaemonHost
             .AddSingleton(sp => Engine.Volumes.VolumeService.Load(store, Path.Combine(config.Root, "volumes"), sp.GetRequiredService<TimeProvider>()))
             .AddContainers(config)
             .AddImages(config)
+            .AddSingleton(sp => new Engine.Images.Build.ImageRecorder(
+                sp.GetRequiredService<Engine.Images.Pull.ImageUnpacker>(), sp.GetRequiredService<Engine.Images.Store.ImageStore>(),
+                config.Images.Pull, sp.GetRequiredService<TimeProvider>()))
+            .AddSingleton<Minato.Build.BuildCache>()
+            .AddSingleton(new Minato.Build.BuildSettings(
+                config.DefaultRuntime, CgroupModeDetector.DetectSelf() == CgroupMode.Unified, config.CgroupDriver == Engine.Linux.Cgroups.CgroupDriver.Systemd))
+            .AddSingleton<Minato.Build.ImageBuilder>()
             .AddStreaming(config)
             .AddBridgeNetworks(config);
         if (config.DockerApi.Enabled)

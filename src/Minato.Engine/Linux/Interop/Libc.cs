@@ -63,6 +63,9 @@ internal static unsafe partial class Libc
     [LibraryImport(LibraryName, EntryPoint = "fgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial nint Fgetxattr(SafeFileHandle fd, string name, byte* value, nuint size);
 
+    [LibraryImport(LibraryName, EntryPoint = "flistxattr", SetLastError = true)]
+    internal static partial nint Flistxattr(SafeFileHandle fd, byte* list, nuint size);
+
     [LibraryImport(LibraryName, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int Statx(SafeFileHandle dirfd, string path, int flags, uint mask, Statx* buffer);
 
