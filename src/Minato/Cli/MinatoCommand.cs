@@ -55,6 +55,7 @@ internal static class MinatoCommand
         root.Subcommands.Add(InspectImageCommand.Create());
         root.Subcommands.Add(LoadCommand.Create());
         root.Subcommands.Add(SaveCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
         return root;
     }
 }
