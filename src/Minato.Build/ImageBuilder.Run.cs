@@ -154,6 +154,8 @@ public sealed partial class ImageBuilder
         var userText = config.String("User") ?? string.Empty;
         var colon = userText.IndexOf(':', StringComparison.Ordinal);
         var (userName, groupName) = colon < 0 ? (userText, string.Empty) : (userText[..colon], userText[(colon + 1)..]);
+        userName = userName.Length == 0 ? "0" : ImageUsers.Name("USER", userName);
+        groupName = groupName.Length == 0 ? string.Empty : ImageUsers.Name("USER group", groupName);
         var user = ImageUsers.Resolve(rootfs.Path, userName, groupName, memberships: true, MaxUserDatabaseBytes);
         var cwd = config.String("WorkingDir") is { Length: > 0 } w ? CleanPath(w) : "/";
         var environment = env.ToList();

@@ -57,7 +57,14 @@ public sealed partial class ImageBuilder(
         var target = TargetIndex(document, options.Target);
         var needed = NeededStages(document, target, run);
         var stages = document.Stages.Where(s => needed.Contains(s.Index)).ToList();
-        run.TotalSteps = stages.Sum(s => s.Instructions.Count + 1) + (options.Labels.Count > 0 ? 1 : 0);
+        run.TotalSteps = document.GlobalArgs.Count + stages.Sum(s => s.Instructions.Count + 1) + (options.Labels.Count > 0 ? 1 : 0);
+
+        // The classic builder counts and prints the ARGs before the first FROM as steps of their own.
+        foreach (var arg in document.GlobalArgs)
+        {
+            await StepHeaderAsync(run, arg, cancellationToken);
+        }
+
         StageResult? last = null;
         foreach (var stage in stages)
         {
