@@ -53,18 +53,26 @@ public static class BuildContext
         catch (Exception e)
         {
             Clear(directory, created);
-            throw e switch
+            if (Map(e, maxBytes, maxEntries) is { } mapped)
             {
-                SizeLimitExceededException limit => new StorageLimitException(
-                    $"the build context is too large: {limit.Message.TrimEnd('.')} (at most {maxBytes} bytes and {maxEntries} entries)", e),
-                UnsafeLayerException unsafeEntry => new InvalidInputException(
-                    $"the build context has an unsafe entry: {unsafeEntry.Message.TrimEnd('.')}", e),
-                MalformedLayerException or InvalidDataException => new InvalidInputException(
-                    $"the build context is not a tar archive (plain, gzip, bzip2, xz or zstd): {e.Message.TrimEnd('.')}", e),
-                _ => e,
-            };
+                throw mapped;
+            }
+
+            throw;
         }
     }
+
+    private static Exception? Map(Exception e, long maxBytes, long maxEntries) => e switch
+    {
+        SizeLimitExceededException limit => new StorageLimitException(
+            $"the build context is too large: {limit.Message.TrimEnd('.')} (at most {maxBytes} bytes and {maxEntries} entries)", e),
+        UnsafeLayerException unsafeEntry => new InvalidInputException(
+            $"the build context has an unsafe entry: {unsafeEntry.Message.TrimEnd('.')}", e),
+        MalformedLayerException or InvalidDataException or SharpCompress.Common.SharpCompressException or ZstdSharp.ZstdException
+            or EndOfStreamException => new InvalidInputException(
+            $"the build context is not a tar archive (plain, gzip, bzip2, xz or zstd): {e.Message.TrimEnd('.')}", e),
+        _ => null,
+    };
 
     private static void Clear(string directory, bool created)
     {

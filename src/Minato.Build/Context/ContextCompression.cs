@@ -50,10 +50,11 @@ internal static class ContextCompression
         return prefix.StartsWith(Zstd) ? new ZstdSharp.DecompressionStream(whole) : whole;
     }
 
-    /// <summary>Replays the bytes read for detection, then reads on from the body.</summary>
+    /// <summary>Replays the bytes read for detection, then reads on from the body; its position counts bytes read (the xz decoder asks).</summary>
     private sealed class PrefixedStream(byte[] prefix, Stream body) : Stream
     {
         private int _offset;
+        private long _position;
 
         public override bool CanRead => true;
 
@@ -65,7 +66,7 @@ internal static class ContextCompression
 
         public override long Position
         {
-            get => throw new NotSupportedException();
+            get => _position;
             set => throw new NotSupportedException();
         }
 
@@ -78,10 +79,13 @@ internal static class ContextCompression
                 var n = Math.Min(buffer.Length, prefix.Length - _offset);
                 prefix.AsSpan(_offset, n).CopyTo(buffer);
                 _offset += n;
+                _position += n;
                 return n;
             }
 
-            return body.Read(buffer);
+            var read = body.Read(buffer);
+            _position += read;
+            return read;
         }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -91,7 +95,9 @@ internal static class ContextCompression
                 return Read(buffer.Span);
             }
 
-            return await body.ReadAsync(buffer, cancellationToken);
+            var read = await body.ReadAsync(buffer, cancellationToken);
+            _position += read;
+            return read;
         }
 
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

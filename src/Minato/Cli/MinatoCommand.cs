@@ -58,6 +58,7 @@ internal static class MinatoCommand
         root.Subcommands.Add(SaveCommand.Create());
         root.Subcommands.Add(SystemCommand.Create());
         root.Subcommands.Add(TopCommand.Create());
+        root.Subcommands.Add(BuildCommand.Create());
         return root;
     }
 }

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Minato.Api.V1;
+using Minato.Build;
 using Minato.Cri.Images;
 using Minato.Engine.Errors;
 using Minato.Engine.Images.Pull;
@@ -8,8 +9,8 @@ using Minato.Engine.Images.Registry;
 
 namespace Minato.Daemon;
 
-/// <summary><c>minato.v1.Images</c>: pull and push with progress, load and save for the CLI.</summary>
-internal sealed partial class MinatoImagesAdapter(CriImageService images, ImageArchives archives, ImagePusher pusher) : Images.ImagesBase
+/// <summary><c>minato.v1.Images</c>: pull and push with progress, load, save and build for the CLI.</summary>
+internal sealed partial class MinatoImagesAdapter(CriImageService images, ImageArchives archives, ImagePusher pusher, ImageBuilder builder) : Images.ImagesBase
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
 
