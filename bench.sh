@@ -4,6 +4,8 @@
 #   ./bench.sh --quick    smoke run into a temp dir (nothing under bench/results changes)
 #   ./bench.sh --docker [--quick]   Docker Engine API workloads (incl. build and push) vs dockerd (docker.io), Podman and buildah; bench/results/<date>/docker.md
 #   ./bench.sh --streaming-soak [--cycles N]   10,000 exec/attach/port-forward cycles; bench/results/<date>/streaming-soak.md
+#   ./bench.sh --churn [--cycles N] [--concurrency N]   1,000 pod + container lifecycles, 10 at a time: nothing may leak or slow down
+#   ./bench.sh --mixed-load [--clients N] [--seconds N]   50 clients calling a mix of CRI RPCs for 10 minutes: no error, p99 reported
 # Any further arguments go to `minato-bench run` (see `minato-bench run --help`).
 # Run it on an otherwise idle machine: other builds or tests running meanwhile skew the numbers.
 set -euo pipefail
@@ -57,6 +59,16 @@ bench=bench/Minato.Bench/bin/Release/net10.0/minato-bench
 if [ "${1:-}" = "--streaming-soak" ]; then
   shift
   exec "$bench" streaming-soak --out "bench/results/$(date -u +%Y-%m-%d)" "$@"
+fi
+
+if [ "${1:-}" = "--churn" ]; then
+  shift
+  exec "$bench" churn "$@"
+fi
+
+if [ "${1:-}" = "--mixed-load" ]; then
+  shift
+  exec "$bench" mixed-load "$@"
 fi
 
 if [ "${1:-}" = "--docker" ]; then

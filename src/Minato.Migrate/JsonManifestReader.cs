@@ -207,6 +207,11 @@ internal sealed class JsonManifestReader
                 var column = (ex.BytePositionInLine ?? 0) + 1;
                 throw new ManifestException(new SourceLocation(_file, line, column), $"invalid JSON: {Reason(ex)}", ex);
             }
+            catch (InvalidOperationException ex) when (ex.InnerException is System.Text.DecoderFallbackException)
+            {
+                // A string that is not valid UTF-8 shows only when it is read as text.
+                throw new ManifestException(new SourceLocation(_file, 0), "invalid JSON: a string is not valid UTF-8", ex);
+            }
 
             if (done)
             {

@@ -100,12 +100,26 @@ internal static class ObjectExtractor
 
     internal static string? AsString(JsonElement value) => value.ValueKind switch
     {
-        JsonValueKind.String => value.GetString(),
+        JsonValueKind.String => Text(value),
         JsonValueKind.Number => value.GetRawText(),
         JsonValueKind.True => "true",
         JsonValueKind.False => "false",
         _ => null,
     };
+
+    /// <summary>A string value; one that is not valid UTF-8 (which the reader lets through until it is read) is decoded
+    /// with replacement characters rather than failing the whole report.</summary>
+    private static string Text(JsonElement value)
+    {
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            return System.Text.Encoding.UTF8.GetString(System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(value)).Trim('"');
+        }
+    }
 
     internal static IEnumerable<JsonElement> Items(JsonElement element, string name)
     {

@@ -29,6 +29,12 @@ internal static partial class PodLog
     [LoggerMessage(107, LogLevel.Warning, "sandbox {SandboxId}: was being created when the daemon stopped; undoing it")]
     public static partial void UndoingInterruptedCreate(ILogger logger, string sandboxId);
 
+    [LoggerMessage(109, LogLevel.Information, "sandbox {SandboxId}: its namespace is gone; network released (addresses [{Ips}])")]
+    public static partial void LostNetworkReleased(ILogger logger, string sandboxId, string ips);
+
+    [LoggerMessage(110, LogLevel.Warning, "sandbox {SandboxId}: its namespace is gone and CNI DEL failed; StopPodSandbox will try again: {Reason}")]
+    public static partial void LostNetworkReleaseFailed(ILogger logger, string sandboxId, string reason);
+
     [LoggerMessage(108, LogLevel.Information, "recovered {Count} pod sandboxes")]
     public static partial void Recovered(ILogger logger, int count);
 }

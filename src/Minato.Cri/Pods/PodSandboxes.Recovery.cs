@@ -16,10 +16,15 @@ public sealed partial class PodSandboxes
                 PodLog.UndoingInterruptedCreate(logger, sandbox.Id);
                 await RollBackAsync(sandbox.Id, new OperationCanceledException("daemon restarted during RunPodSandbox"));
             }
-            else if (sandbox.Phase == SandboxPhase.Ready && sandbox.NamespacePaths.Values.Any(p => !namespaces.IsPinned(p)))
+            else if (sandbox.NamespacePaths.Values.Any(p => !namespaces.IsPinned(p)))
             {
-                PodLog.NamespacesGone(logger, sandbox.Id);
-                store.Update(sandbox with { Phase = SandboxPhase.NotReady });
+                if (sandbox.Phase == SandboxPhase.Ready)
+                {
+                    PodLog.NamespacesGone(logger, sandbox.Id);
+                    store.Update(sandbox with { Phase = SandboxPhase.NotReady });
+                }
+
+                await ReleaseLostNetworkAsync(sandbox.Id);
             }
         }
 
@@ -37,6 +42,29 @@ public sealed partial class PodSandboxes
         }
 
         PodLog.Recovered(logger, store.All.Count);
+    }
+
+    /// <summary>
+    /// After a reboot the pod's network namespace is gone but the plugins' records of it are not (host-local keeps its
+    /// allocations under /var/lib/cni, firewall chains may survive too): DEL now, so the address is free for new pods
+    /// before the kubelet gets round to stopping this one. One try; a failure is left to StopPodSandbox.
+    /// </summary>
+    private async Task ReleaseLostNetworkAsync(string id)
+    {
+        if (store.Get(id) is not { Network: { TornDown: false } network } sandbox)
+        {
+            return;
+        }
+
+        try
+        {
+            await DetachNetworkOnceAsync(sandbox, network);
+            PodLog.LostNetworkReleased(logger, id, string.Join(", ", network.Ips));
+        }
+        catch (Minato.Engine.Network.CniException e)
+        {
+            PodLog.LostNetworkReleaseFailed(logger, id, e.Message);
+        }
     }
 
     private void RemoveOrphan(string directory)

@@ -10,7 +10,7 @@ public sealed partial class PodSandboxes
     {
         if (sandbox.Network is { TornDown: false } network)
         {
-            await DetachNetworkAsync(sandbox, network, cancellationToken);
+            await DetachNetworkAsync(sandbox, network, options.NetworkTeardownAttempts, cancellationToken);
         }
 
         if (sandbox.InitPid is { } pid && sandbox.NamespacePaths.TryGetValue("pid", out var pidPath))
@@ -29,7 +29,11 @@ public sealed partial class PodSandboxes
         }
     }
 
-    private async Task DetachNetworkAsync(PodSandbox sandbox, SandboxNetwork network, CancellationToken cancellationToken)
+    /// <summary>One CNI DEL of the sandbox's network, for start-up recovery.</summary>
+    private Task DetachNetworkOnceAsync(PodSandbox sandbox, SandboxNetwork network) =>
+        DetachNetworkAsync(sandbox, network, attempts: 1, CancellationToken.None);
+
+    private async Task DetachNetworkAsync(PodSandbox sandbox, SandboxNetwork network, int attempts, CancellationToken cancellationToken)
     {
         var list = CniNetworkList.Parse("(recorded)", System.Text.Encoding.UTF8.GetBytes(network.ConfigList));
 
@@ -43,8 +47,10 @@ public sealed partial class PodSandboxes
                 await chain.DeleteAsync(list, attachment, SandboxNetworkArgs.RuntimeConfig(sandbox.Config), network.Result, cancellationToken);
                 break;
             }
-            catch (CniException e) when (attempt < options.NetworkTeardownAttempts)
+            catch (CniException e) when (attempt < attempts && !e.TimedOut)
             {
+                // A plugin killed at its time limit is not tried again within this call: each try would hang as long, and
+                // the kubelet's call would time out with the pod's lock held. Its next Stop or Remove tries again.
                 PodLog.TeardownRetry(logger, sandbox.Id, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), cancellationToken);
             }

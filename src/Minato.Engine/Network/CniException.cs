@@ -16,4 +16,7 @@ public sealed class CniException : Exception
     public CniException()
     {
     }
+
+    /// <summary>The plugin was killed at its time limit: trying it again at once would most likely hang as long.</summary>
+    public bool TimedOut { get; init; }
 }

@@ -8,4 +8,7 @@ public sealed record CniOptions
 
     /// <summary>Directories searched in order for plugin executables (Debian installs them in /usr/lib/cni).</summary>
     public IReadOnlyList<string> PluginDirs { get; init; } = ["/usr/lib/cni", "/opt/cni/bin"];
+
+    /// <summary>Bound on one plugin run (ADD, CHECK or DEL); a plugin that hangs longer is killed with its children.</summary>
+    public TimeSpan PluginTimeout { get; init; } = TimeSpan.FromMinutes(2);
 }

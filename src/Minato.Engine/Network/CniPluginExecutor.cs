@@ -47,7 +47,7 @@ public sealed class CniProcessExecutor(TimeSpan timeout) : ICniPluginExecutor
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            throw new CniException($"CNI plugin {Path.GetFileName(plugin)} did not finish within {timeout.TotalSeconds:0}s");
+            throw new CniException($"CNI plugin {Path.GetFileName(plugin)} did not finish within {timeout.TotalSeconds:0}s and was killed") { TimedOut = true };
         }
         catch (OperationCanceledException)
         {

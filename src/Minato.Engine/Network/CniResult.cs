@@ -34,7 +34,8 @@ public sealed record CniResult(string CniVersion, IReadOnlyList<CniIpConfig> Ips
             var interfaces = new List<string?>();
             if (root.TryGetProperty("interfaces", out var ifs) && ifs.ValueKind == JsonValueKind.Array)
             {
-                interfaces.AddRange(ifs.EnumerateArray().Select(i => i.TryGetProperty("name", out var n) ? n.GetString() : null));
+                interfaces.AddRange(ifs.EnumerateArray().Select(i =>
+                    i.ValueKind == JsonValueKind.Object && i.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null));
             }
 
             var ips = new List<CniIpConfig>();
@@ -52,10 +53,20 @@ public sealed record CniResult(string CniVersion, IReadOnlyList<CniIpConfig> Ips
         {
             throw new CniException($"CNI result is not valid JSON: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // A string that is not valid UTF-8: JsonDocument only finds out when it is read.
+            throw new CniException($"CNI result is not valid JSON: {e.Message}", e);
+        }
     }
 
     private static CniIpConfig ParseIp(JsonElement ip, List<string?> interfaces)
     {
+        if (ip.ValueKind != JsonValueKind.Object)
+        {
+            throw new CniException($"CNI result has an ips entry that is a {ip.ValueKind}, not an object");
+        }
+
         var address = ip.TryGetProperty("address", out var a) && a.ValueKind == JsonValueKind.String ? a.GetString()! : string.Empty;
         var slash = address.IndexOf('/', StringComparison.Ordinal);
         if (slash < 0 || !IPAddress.TryParse(address.AsSpan(0, slash), out var parsed) ||
@@ -65,7 +76,7 @@ public sealed record CniResult(string CniVersion, IReadOnlyList<CniIpConfig> Ips
             throw new CniException($"CNI result has an invalid address \"{address}\"");
         }
 
-        var gateway = ip.TryGetProperty("gateway", out var g) && IPAddress.TryParse(g.GetString(), out var gw) ? gw : null;
+        var gateway = ip.TryGetProperty("gateway", out var g) && g.ValueKind == JsonValueKind.String && IPAddress.TryParse(g.GetString(), out var gw) ? gw : null;
         string? interfaceName = null;
         if (ip.TryGetProperty("interface", out var index) && index.ValueKind == JsonValueKind.Number &&
             index.TryGetInt32(out var i) && i >= 0 && i < interfaces.Count)

@@ -82,6 +82,10 @@ public class DocumentTable<T>
         {
             command.ExecuteNonQuery();
         }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
+        {
+            throw _store.Full(_schema.Noun, e);
+        }
         catch (SqliteException e) when (e.SqliteErrorCode == 19)
         {
             if (_schema.NameKey is not { } nameKey)
@@ -106,7 +110,7 @@ public class DocumentTable<T>
         using var command = connection.CreateCommand();
         command.CommandText = $"UPDATE {_schema.Table} SET {string.Join(", ", columns.Select((c, i) => $"{c.Key} = $c{i}"))}, document = $doc WHERE id = $id;";
         Bind(command, record, columns);
-        if (command.ExecuteNonQuery() != 1)
+        if (Execute(command) != 1)
         {
             throw new NotFoundException($"{_schema.Noun} {_schema.Id(record)} not found");
         }
@@ -122,8 +126,23 @@ public class DocumentTable<T>
         using var command = connection.CreateCommand();
         command.CommandText = $"DELETE FROM {_schema.Table} WHERE id = $id;";
         command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
+        Execute(command);
         _byId.TryRemove(id, out _);
+    }
+
+    /// <summary>SQLITE_FULL: the filesystem under the database (or its write-ahead log) has no room.</summary>
+    private const int SqliteFull = 13;
+
+    private int Execute(SqliteCommand command)
+    {
+        try
+        {
+            return command.ExecuteNonQuery();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == SqliteFull)
+        {
+            throw _store.Full(_schema.Noun, e);
+        }
     }
 
     private void Bind(SqliteCommand command, T record, IReadOnlyList<KeyValuePair<string, object>> columns)

@@ -68,6 +68,27 @@ public sealed class MetadataStore
         return connection;
     }
 
+    /// <summary>The error for a write of a <paramref name="noun"/> record that SQLite refused with SQLITE_FULL: nothing of
+    /// it was committed (the transaction rolled back), and the message names the filesystem and its free space.</summary>
+    public Errors.StorageLimitException Full(string noun, SqliteException inner)
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path)!;
+        string where;
+        try
+        {
+            var space = Linux.FileSystemSpace.Of(directory);
+            where = $"{directory} {space.Description.Substring(space.MountPoint.Length).Trim()}, {Linux.FileSystemSpace.Format(space.AvailableBytes)} free";
+        }
+        catch (Linux.Interop.SyscallException)
+        {
+            where = directory;
+        }
+
+        return new Errors.StorageLimitException(
+            $"cannot record the {noun}: no space left on {where} for the metadata database {Path}; nothing of the call was kept, free space and try again",
+            inner);
+    }
+
     private static void Configure(SqliteConnection connection)
     {
         using var command = connection.CreateCommand();

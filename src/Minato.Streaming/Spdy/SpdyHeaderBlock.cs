@@ -147,10 +147,14 @@ internal sealed class SpdyHeaderBlock
                 {
                     return (buffer, length);
                 }
+
+                // Neither output nor a state that explains why: stop rather than spin on the client's bytes.
+                throw new SpdyProtocolException("header block is not a valid zlib stream: the inflater made no progress");
             }
         }
-        catch (ICSharpCode.SharpZipLib.SharpZipBaseException e)
+        catch (Exception e) when (e is ICSharpCode.SharpZipLib.SharpZipBaseException or IndexOutOfRangeException or ArgumentOutOfRangeException)
         {
+            // SharpZipLib 1.4 indexes out of its tables on some malformed dynamic Huffman headers instead of reporting them.
             throw new SpdyProtocolException("header block is not a valid zlib stream: " + e.Message);
         }
     }

@@ -28,6 +28,7 @@ public static class ConfigJson
             }
 
             json.WriteEndArray();
+            json.WriteNumber("cni_timeout_seconds", (int)config.Cni.PluginTimeout.TotalSeconds);
             json.WriteString("cni_config_template", config.CniConfigTemplate);
             json.WriteNumber("list_stream_chunk_size", config.ListStreamChunkSize);
             json.WriteString("default_runtime", config.DefaultRuntime);

@@ -202,7 +202,7 @@ internal static class DaemonHost
             .AddSingleton(SandboxStore.Load(store))
             .AddSingleton<INamespaces, LinuxNamespaces>()
             .AddSingleton<IMounts, LinuxMounts>()
-            .AddSingleton<ICniPluginExecutor>(new CniProcessExecutor(TimeSpan.FromMinutes(2)))
+            .AddSingleton<ICniPluginExecutor>(new CniProcessExecutor(config.Cni.PluginTimeout))
             .AddSingleton<CniChain>()
             .AddSingleton(sp => new PodSandboxOptions(
                 config.State,

@@ -24,6 +24,10 @@ internal static class ErrorMapper
 
         // A full image filesystem, its min_free_space reserve or max_layer_size: the node's limit, not bad data.
         StorageLimitException e => new Status(StatusCode.ResourceExhausted, e.Message),
+
+        // Any other write a full filesystem refused (a bundle file, a pod's hosts file): the node's limit too.
+        _ when Engine.Linux.FileSystemSpace.IsNoSpace(exception) =>
+            new Status(StatusCode.ResourceExhausted, $"no space left on device: {exception.Message}"),
         OperationCanceledException when callCancelled.IsCancellationRequested =>
             new Status(StatusCode.Cancelled, "the call was cancelled by the client or the daemon is shutting down"),
         TimeoutException e => new Status(StatusCode.DeadlineExceeded, e.Message),
@@ -37,6 +41,12 @@ internal static class ErrorMapper
         }, e.Message),
         ContentVerificationException or MalformedLayerException or UnsafeLayerException or SizeLimitExceededException =>
             new Status(StatusCode.DataLoss, exception.Message),
+
+        // A registry connection that broke in the middle of a blob (reset, closed early, the registry's process gone): the
+        // registry's side, and a retry may work.
+        HttpIOException or HttpRequestException => new Status(StatusCode.Unavailable, $"the registry connection broke: {exception.Message}"),
+        IOException { InnerException: System.Net.Sockets.SocketException } =>
+            new Status(StatusCode.Unavailable, $"the registry connection broke: {exception.Message}"),
 
         // A CNI plugin's own error: neither the caller's fault nor a bug in Minato, so Unknown as other runtimes answer.
         CniException e => new Status(StatusCode.Unknown, e.Message),

@@ -104,6 +104,41 @@ public sealed class HostileRegistryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task PullImage_LayerTrickles_StallTimeoutFiresNothingKeptAndRetrySucceeds()
+    {
+        await using var registry = new MisbehavingRegistry(_image);
+        registry.Override = r => IsLayer(r) ? registry.Serve(r) with { Trickle = TimeSpan.FromMilliseconds(100) } : null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        await AssertFailsAsync(registry, StatusCode.DeadlineExceeded, @"only \d+ bytes received in 2 seconds \(a stalled or trickling transfer\)");
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"took {clock.Elapsed}");
+        registry.Override = _ => null;
+        await PullAndRemoveAsync(registry);
+    }
+
+    [Fact]
+    public async Task PullImage_RegistryDiesMidLayer_FailsCleanlyNothingKeptAndRetrySucceeds()
+    {
+        await using var registry = new MisbehavingRegistry(_image);
+        registry.Override = r => IsLayer(r) ? registry.Serve(r) is var full ? full with { DieAfter = full.Body.Length / 2 } : null : null;
+
+        // The broken connection is seen as such (UNAVAILABLE) or, when the client waits on the dead socket, as a stall.
+        var error = await AssertFailsAsync(registry, null, "(the registry connection broke|no data received|bytes received in)");
+
+        Assert.Contains(error.StatusCode, new[] { StatusCode.Unavailable, StatusCode.DeadlineExceeded });
+        registry.Override = _ => null;
+        await PullAndRemoveAsync(registry);
+    }
+
+    private async Task PullAndRemoveAsync(MisbehavingRegistry registry)
+    {
+        var pulled = await _daemon.Images.PullImageAsync(new PullImageRequest { Image = Spec($"{registry.Host}/x/busybox:1"), Auth = Auth });
+        Assert.Equal(Manifest.ImageId, pulled.ImageRef);
+        await _daemon.Images.RemoveImageAsync(new RemoveImageRequest { Image = Spec(pulled.ImageRef) });
+    }
+
+    [Fact]
     public async Task PullImage_BlobRedirect_FollowedWithoutCredentials()
     {
         await using var storage = new MisbehavingRegistry(_image);
@@ -134,19 +169,24 @@ public sealed class HostileRegistryTests : IAsyncLifetime
         Assert.All(storage.Requests, r => Assert.Null(r.Authorization));
     }
 
-    private async Task AssertFailsAsync(MisbehavingRegistry registry, StatusCode code, string message, string? reference = null)
+    private async Task<RpcException> AssertFailsAsync(MisbehavingRegistry registry, StatusCode? code, string message, string? reference = null)
     {
         var request = new PullImageRequest { Image = Spec(reference ?? $"{registry.Host}/x/busybox:1"), Auth = Auth };
 
         var error = await Assert.ThrowsAsync<RpcException>(async () => await _daemon.Images.PullImageAsync(request));
 
-        Assert.Equal(code, error.StatusCode);
+        if (code is not null)
+        {
+            Assert.Equal(code, error.StatusCode);
+        }
+
         Assert.Matches(message, error.Status.Detail);
         var listed = await _daemon.Images.ListImagesAsync(new ListImagesRequest());
         Assert.Empty(listed.Images);
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_daemon.Root, "snapshots")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_daemon.Root, "unpack")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(Path.Combine(_daemon.Root, "content", "ingest")));
+        return error;
     }
 
     private static CannedResponse? RequireBasic(SeenRequest request) =>

@@ -15,6 +15,12 @@ public sealed record CannedResponse(int Status, byte[] Body, IReadOnlyDictionary
     /// <summary>Send the headers, then nothing until the server stops (a stalled download).</summary>
     public bool Hang { get; init; }
 
+    /// <summary>Send the body a byte at a time this far apart (a registry or proxy that trickles).</summary>
+    public TimeSpan? Trickle { get; init; }
+
+    /// <summary>Send this many bytes of the body, then reset the connection (the registry's process killed mid-transfer).</summary>
+    public int? DieAfter { get; init; }
+
     public static CannedResponse Empty(int status, params (string Name, string Value)[] headers) =>
         new(status, [], headers.ToDictionary(h => h.Name, h => h.Value));
 }
@@ -148,6 +154,26 @@ public sealed class MisbehavingRegistry : IAsyncDisposable
             }
 
             await stream.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
+            if (response.DieAfter is { } cut)
+            {
+                await stream.WriteAsync(response.Body.AsMemory(0, Math.Min(cut, response.Body.Length)));
+                await stream.FlushAsync();
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Client.Close();
+                return;
+            }
+
+            if (response.Trickle is { } gap)
+            {
+                foreach (var b in response.Body)
+                {
+                    await stream.WriteAsync(new[] { b }, stop.Token);
+                    await Task.Delay(gap, stop.Token);
+                }
+
+                return;
+            }
+
             await stream.WriteAsync(response.Body);
             if (response.Hang)
             {

@@ -37,4 +37,16 @@ public sealed class ErrorMapperTests
         Assert.Equal(StatusCode.Cancelled, ErrorMapper.ToStatus(new OperationCanceledException(), cancelled.Token).StatusCode);
         Assert.Equal(StatusCode.Internal, ErrorMapper.ToStatus(new OperationCanceledException(), CancellationToken.None).StatusCode);
     }
+
+    [Fact]
+    public void ToStatus_WriteRefusedForLackOfSpace_IsResourceExhaustedNamingIt()
+    {
+        // What File.WriteAllText throws on a full filesystem (HResult is the errno on Unix).
+        var full = new IOException("No space left on device : '/run/minato/pods/x/hosts'", 28);
+
+        var status = ErrorMapper.ToStatus(new InvalidOperationException("writing the hosts file failed", full), CancellationToken.None);
+
+        Assert.Equal(StatusCode.ResourceExhausted, status.StatusCode);
+        Assert.Equal("no space left on device: writing the hosts file failed", status.Detail);
+    }
 }

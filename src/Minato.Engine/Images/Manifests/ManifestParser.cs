@@ -68,6 +68,13 @@ public static class ManifestParser
         {
             CheckImageManifest(digest, document);
         }
+        else
+        {
+            foreach (var entry in document.Manifests!)
+            {
+                Required(entry?.Digest, $"index {digest} has a manifest entry without a digest");
+            }
+        }
 
         return new FetchedManifest(mediaType, digest, bytes, document);
     }
@@ -86,15 +93,16 @@ public static class ManifestParser
             throw new UnsupportedImageException($"image config {digest} is not valid JSON: {e.Message}", e);
         }
 
-        if (config.Rootfs is not { Type: "layers" } rootfs || rootfs.DiffIds.Count != layerCount)
+        // "diff_ids": null (or a later duplicate key saying so) leaves the list null despite its default.
+        if (config.Rootfs is not { Type: "layers", DiffIds: { } diffIds } rootfs || diffIds.Count != layerCount)
         {
             throw new UnsupportedImageException(
-                $"image config {digest} lists {config.Rootfs?.DiffIds.Count ?? 0} diff_ids for {layerCount} layers (rootfs.type must be \"layers\")");
+                $"image config {digest} lists {config.Rootfs?.DiffIds?.Count ?? 0} diff_ids for {layerCount} layers (rootfs.type must be \"layers\")");
         }
 
         foreach (var diffId in rootfs.DiffIds)
         {
-            Digest.Parse(diffId);
+            Required(diffId, $"image config {digest} has a null diff_id");
         }
 
         return config;
@@ -114,7 +122,7 @@ public static class ManifestParser
                 $"manifest {digest} is an artifact of type {document.ArtifactType ?? config.MediaType}, not a container image");
         }
 
-        Digest.Parse(config.Digest);
+        Required(config.Digest, $"manifest {digest} has a config without a digest");
         if (config.Size is < 0 or > MaxConfigBytes)
         {
             throw new SizeLimitExceededException($"Image config {config.Digest}", MaxConfigBytes);
@@ -122,7 +130,12 @@ public static class ManifestParser
 
         foreach (var layer in document.Layers)
         {
-            Digest.Parse(layer.Digest);
+            if (layer is null)
+            {
+                throw new UnsupportedImageException($"manifest {digest} has a null layer");
+            }
+
+            Required(layer.Digest, $"manifest {digest} has a layer without a digest");
             if (LayerDecompression.FromMediaType(layer.MediaType) is null)
             {
                 throw new UnsupportedImageException($"manifest {digest} has a layer of type {layer.MediaType}, which is not an image layer");
@@ -134,6 +147,11 @@ public static class ManifestParser
             }
         }
     }
+
+    /// <summary>Parses a digest the document must have; a missing one (JSON null or absent) is the image's fault like a
+    /// malformed one, not an argument error.</summary>
+    private static Digest Required(string? value, string missing) =>
+        value is null ? throw new UnsupportedImageException(missing) : Digest.Parse(value);
 
     private static string? Agree(Digest digest, params string?[] types)
     {

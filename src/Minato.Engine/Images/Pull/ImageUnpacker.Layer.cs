@@ -33,7 +33,7 @@ public sealed partial class ImageUnpacker
             {
                 slot.Add(read);
                 Diagnostics.EngineMeter.ImagePullBytes.Add(read);
-                watchdog.Touch();
+                watchdog.Touch(read);
                 if (writer is not null)
                 {
                     space.Add(read, what);
@@ -42,6 +42,7 @@ public sealed partial class ImageUnpacker
             await using var layer = LayerStream.Open(counted, digest, blob.Size, diffId, compression, options.LayerLimits, leaveOpen: true);
             var unpacker = new LayerUnpacker(new UnpackLimits { MaxBytes = cap }, allocated => space.Add(allocated, what));
             var result = await unpacker.UnpackAsync(layer, directory, cancellationToken);
+            watchdog.Touch();
             slot.State = LayerState.Verifying;
             if (writer is not null)
             {
