@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Minato.Build.Dockerfile;
 using Minato.Engine.Containers;
+using Minato.Engine.Network.Bridges;
 using Minato.Engine.Oci.Spec;
 
 namespace Minato.Build;
@@ -28,10 +29,19 @@ public sealed partial class ImageBuilder
 
         var network = (run.Network ?? state.Run.Options.NetworkMode) switch
         {
-            "" or "default" or "bridge" or "none" => "none",
+            "" or "default" or "bridge" => "bridge",
+            "none" => "none",
             "host" => "host",
-            var other => throw new BuildFailedException($"network mode \"{other}\" is not supported for RUN; use default, none or host"),
+            var other => throw new BuildFailedException($"network mode \"{other}\" is not supported for RUN; use default, bridge, none or host"),
         };
+        var bridge = network == "bridge" ? bridges.Find(bridges.Options.DefaultName) : null;
+        if (network == "bridge" && bridge is null)
+        {
+            // The default bridge network is the Docker door's: without it (the Docker API never enabled) RUN has none.
+            network = "none";
+            await output.WriteAsync("[Warning] RUN runs without a network: the default bridge network does not exist (enable [docker_api] to have it)\n", cancellationToken);
+        }
+
         var args = ArgsEnvironment(state);
         IReadOnlyList<string> argv = run.Command.IsExec ? run.Command.Arguments : [.. ShellOf(state), Script(run)];
         var display = string.Join(' ', argv);
@@ -55,6 +65,15 @@ public sealed partial class ImageBuilder
         await containers.CreateAsync(description, cancellationToken);
         try
         {
+            if (bridge is not null)
+            {
+                // Connected between the runtime's create and start, as a Docker container on the default bridge.
+                var record = containers.Get(id);
+                await bridges.AttachAsync(new ContainerAttachment(
+                    id, "build-" + id[..12], id[..12], Path.Combine(record.BundleDirectory, "hosts"), record.Pid,
+                    [new EndpointSpec(bridge.Id, [])], []), cancellationToken);
+            }
+
             await containers.StartAsync(id, cancellationToken);
             await StreamLogAsync(state.Run.Output, id, cancellationToken);
             var code = containers.Get(id).ExitCode;
@@ -75,9 +94,19 @@ public sealed partial class ImageBuilder
         await output.WriteAsync($"Removing intermediate container {id[..12]}\n", cancellationToken);
     }
 
-    /// <summary>Kills (if need be) and removes a build container; never throws on the failure path it cleans up after.</summary>
+    /// <summary>Kills (if need be), disconnects and removes a build container; never throws on the failure path it cleans up after.</summary>
     private async Task RemoveContainerAsync(string id)
     {
+        try
+        {
+            await bridges.DetachAsync(id, CancellationToken.None);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // The endpoint stays recorded; the next start-up's leftover sweep retries the DEL.
+            BuildLog.RemoveFailed(logger, id, e.Message);
+        }
+
         try
         {
             if (containers.Find(id) is { IsLive: true })
@@ -189,6 +218,18 @@ public sealed partial class ImageBuilder
             namespaces.Add(new("network"));
         }
 
+        if (network == "bridge")
+        {
+            // The bundle (the rootfs' parent) holds the files bound over the image's: not part of the step's layer.
+            var bundle = Path.GetDirectoryName(rootfs.Path)!;
+            var hosts = Path.Combine(bundle, "hosts");
+            var resolv = Path.Combine(bundle, "resolv.conf");
+            File.WriteAllText(hosts, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
+            File.WriteAllText(resolv, BuildResolvConf(ReadHostFile("/etc/resolv.conf")));
+            mounts.Add(StandardMounts.Bind(hosts, "/etc/hosts", "rprivate", "rw"));
+            mounts.Add(StandardMounts.Bind(resolv, "/etc/resolv.conf", "rprivate", "ro"));
+        }
+
         if (settings.CgroupV2)
         {
             namespaces.Add(new("cgroup"));
@@ -217,6 +258,42 @@ public sealed partial class ImageBuilder
             },
         };
         return new PreparedSpec(spec, cwd == "/" ? [] : [cwd[1..]], "SIGTERM");
+    }
+
+    /// <summary>The host's resolv.conf for a container on a bridge: loopback nameservers cannot answer from the container's
+    /// network namespace, so they are left out (dockerd's public fallback when none remains); search and options kept.</summary>
+    internal static string BuildResolvConf(string hostFile)
+    {
+        var lines = hostFile.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] is not ('#' or ';')).ToList();
+        var servers = lines.Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
+            .Where(f => f is ["nameserver", _, ..] && !(System.Net.IPAddress.TryParse(f[1], out var a) && System.Net.IPAddress.IsLoopback(a)))
+            .Select(f => f[1]).ToList();
+        var text = new StringBuilder();
+        foreach (var server in servers.Count > 0 ? servers : ["8.8.8.8", "8.8.4.4"])
+        {
+            text.Append("nameserver ").Append(server).Append('\n');
+        }
+
+        foreach (var line in lines.Where(l => l.StartsWith("search ", StringComparison.Ordinal) || l.StartsWith("options ", StringComparison.Ordinal)))
+        {
+            text.Append(line).Append('\n');
+        }
+
+        return text.ToString();
+    }
+
+    private static string ReadHostFile(string path)
+    {
+        try
+        {
+            using var file = File.OpenRead(path);
+            var buffer = new byte[64 * 1024];
+            return Encoding.UTF8.GetString(buffer, 0, file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false));
+        }
+        catch (IOException)
+        {
+            return string.Empty;
+        }
     }
 
     /// <summary>Streams the container's log (the CRI log format conmon writes) to the output until it has exited.</summary>

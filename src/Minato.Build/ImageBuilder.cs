@@ -8,6 +8,7 @@ using Minato.Engine.Images.Build;
 using Minato.Engine.Images.Pull;
 using Minato.Engine.Images.Store;
 using Minato.Engine.Linux;
+using Minato.Engine.Network.Bridges;
 
 namespace Minato.Build;
 
@@ -21,7 +22,7 @@ public sealed record BuildSettings(string RuntimeHandler, bool CgroupV2, bool Sy
 /// container on the engine, COPY and ADD written straight into a mounted rootfs, every layer recorded in the shared image
 /// store (so either door can run the result at once), and a step cache keyed by parent, instruction and content.</summary>
 public sealed partial class ImageBuilder(
-    ImageStore images, ImagePuller puller, ImageRecorder recorder, ContainerService containers, BuildCache cache,
+    ImageStore images, ImagePuller puller, ImageRecorder recorder, ContainerService containers, BridgeNetworks bridges, BuildCache cache,
     BuildSettings settings, TimeProvider time, ILogger<ImageBuilder> logger)
 {
     /// <summary>The owner recorded on RUN and COPY containers; none survives a build.</summary>
@@ -128,6 +129,17 @@ public sealed partial class ImageBuilder(
     {
         foreach (var container in containers.List(Owner))
         {
+            try
+            {
+                await bridges.DetachAsync(container.Id, cancellationToken);
+            }
+            catch (Engine.Network.CniException e)
+            {
+                // Kept, endpoint and all, so the next start-up tries the DEL again rather than leak the address.
+                BuildLog.RemoveFailed(logger, container.Id, e.Message);
+                continue;
+            }
+
             await containers.RemoveAsync(container.Id, cancellationToken);
         }
     }
