@@ -58,8 +58,20 @@ public sealed class DockerBuildNetworkTests(DockerClientsFixture fixture) : ICla
         {
             using var client = await server.AcceptTcpClientAsync(cancellationToken);
             var stream = client.GetStream();
+            // The request up to its blank line; wget sends no body.
+            var request = new StringBuilder();
             var buffer = new byte[4096];
-            await stream.ReadAsync(buffer, cancellationToken);
+            while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
+            {
+                var read = await stream.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                request.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
             var body = "hello from the host\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture,
                 $"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}")), cancellationToken);
