@@ -155,6 +155,8 @@ public sealed class MinatoDaemon : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // HasExited can be true before the output readers drained; this waits for their end of stream.
+                await _process.WaitForExitAsync();
                 throw new InvalidOperationException($"minato daemon exited with {_process.ExitCode}:\n{Output}");
             }
 
