@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Minato.Build.Dockerfile;
+using Minato.Engine.Oci.Spec;
 
 namespace Minato.Build;
 
@@ -178,29 +179,5 @@ public sealed partial class ImageBuilder
     }
 
     /// <summary>A clean absolute path: no empty, "." or ".." components (".." stops at the root).</summary>
-    internal static string CleanPath(string path)
-    {
-        var parts = new List<string>();
-        foreach (var part in path.Split('/'))
-        {
-            if (part is "" or ".")
-            {
-                continue;
-            }
-
-            if (part == "..")
-            {
-                if (parts.Count > 0)
-                {
-                    parts.RemoveAt(parts.Count - 1);
-                }
-
-                continue;
-            }
-
-            parts.Add(part);
-        }
-
-        return "/" + string.Join('/', parts);
-    }
+    internal static string CleanPath(string path) => SpecValues.Clean(path);
 }

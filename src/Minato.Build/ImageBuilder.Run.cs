@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Minato.Build.Dockerfile;
 using Minato.Engine.Containers;
+using Minato.Engine.Network;
 using Minato.Engine.Network.Bridges;
 using Minato.Engine.Oci.Spec;
 
@@ -225,7 +226,7 @@ public sealed partial class ImageBuilder
             var hosts = Path.Combine(bundle, "hosts");
             var resolv = Path.Combine(bundle, "resolv.conf");
             File.WriteAllText(hosts, $"127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n");
-            File.WriteAllText(resolv, BuildResolvConf(ReadHostFile("/etc/resolv.conf")));
+            File.WriteAllText(resolv, ResolvConf.ForContainer(ResolvConf.ReadHost(), hostNetwork: false));
             mounts.Add(StandardMounts.Bind(hosts, "/etc/hosts", "rprivate", "rw"));
             mounts.Add(StandardMounts.Bind(resolv, "/etc/resolv.conf", "rprivate", "ro"));
         }
@@ -258,42 +259,6 @@ public sealed partial class ImageBuilder
             },
         };
         return new PreparedSpec(spec, cwd == "/" ? [] : [cwd[1..]], "SIGTERM");
-    }
-
-    /// <summary>The host's resolv.conf for a container on a bridge: loopback nameservers cannot answer from the container's
-    /// network namespace, so they are left out (dockerd's public fallback when none remains); search and options kept.</summary>
-    internal static string BuildResolvConf(string hostFile)
-    {
-        var lines = hostFile.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && l[0] is not ('#' or ';')).ToList();
-        var servers = lines.Select(l => l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries))
-            .Where(f => f is ["nameserver", _, ..] && !(System.Net.IPAddress.TryParse(f[1], out var a) && System.Net.IPAddress.IsLoopback(a)))
-            .Select(f => f[1]).ToList();
-        var text = new StringBuilder();
-        foreach (var server in servers.Count > 0 ? servers : ["8.8.8.8", "8.8.4.4"])
-        {
-            text.Append("nameserver ").Append(server).Append('\n');
-        }
-
-        foreach (var line in lines.Where(l => l.StartsWith("search ", StringComparison.Ordinal) || l.StartsWith("options ", StringComparison.Ordinal)))
-        {
-            text.Append(line).Append('\n');
-        }
-
-        return text.ToString();
-    }
-
-    private static string ReadHostFile(string path)
-    {
-        try
-        {
-            using var file = File.OpenRead(path);
-            var buffer = new byte[64 * 1024];
-            return Encoding.UTF8.GetString(buffer, 0, file.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false));
-        }
-        catch (IOException)
-        {
-            return string.Empty;
-        }
     }
 
     /// <summary>Streams the container's log (the CRI log format conmon writes) to the output until it has exited.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Minato.Engine.Images.Content;
 using SharpCompress.Compressors.BZip2;
 using SharpCompress.Compressors.Xz;
 
@@ -31,7 +32,7 @@ internal static class ContextCompression
         }
 
         var prefix = head.AsSpan(0, length);
-        Stream whole = new PrefixedStream(head[..length], body);
+        Stream whole = new PrefixedStream(head.AsMemory(0, length), body, leaveOpen: true);
         if (prefix.StartsWith(Gzip))
         {
             return new GZipStream(whole, CompressionMode.Decompress);
@@ -48,69 +49,5 @@ internal static class ContextCompression
         }
 
         return prefix.StartsWith(Zstd) ? new ZstdSharp.DecompressionStream(whole) : whole;
-    }
-
-    /// <summary>Replays the bytes read for detection, then reads on from the body; its position counts bytes read (the xz decoder asks).</summary>
-    private sealed class PrefixedStream(byte[] prefix, Stream body) : Stream
-    {
-        private int _offset;
-        private long _position;
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (_offset < prefix.Length)
-            {
-                var n = Math.Min(buffer.Length, prefix.Length - _offset);
-                prefix.AsSpan(_offset, n).CopyTo(buffer);
-                _offset += n;
-                _position += n;
-                return n;
-            }
-
-            var read = body.Read(buffer);
-            _position += read;
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_offset < prefix.Length)
-            {
-                return Read(buffer.Span);
-            }
-
-            var read = await body.ReadAsync(buffer, cancellationToken);
-            _position += read;
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -11,9 +11,6 @@ public static partial class DockerFiles
     /// <summary>Bound on the host's resolv.conf and hosts read.</summary>
     private const int MaxHostFileBytes = 64 * 1024;
 
-    /// <summary>Nameservers dockerd falls back to when the host has only loopback ones.</summary>
-    private static readonly string[] FallbackNameservers = ["8.8.8.8", "8.8.4.4"];
-
     /// <summary>Writes the three files (the directory is made); the hosts file keeps its inode for the network side.</summary>
     /// <param name="container">The container.</param>
     /// <param name="hostname">Its hostname.</param>
@@ -61,36 +58,8 @@ public static partial class DockerFiles
     /// Dns, DnsSearch and DnsOptions replacing the host's lines, as dockerd; on the host network the host's file as is.</summary>
     public static string ResolvConf(string hostFile, HostConfig host, bool hostNetwork)
     {
-        ArgumentNullException.ThrowIfNull(hostFile);
         ArgumentNullException.ThrowIfNull(host);
-        var lines = hostFile.Split('\n').Select(l => l.TrimEnd('\r')).ToList();
-        var nameservers = host.Dns is { Count: > 0 } dns ? dns.ToList()
-            : lines.Select(Fields).Where(f => f is ["nameserver", _, ..]).Select(f => f[1])
-                .Where(a => hostNetwork || !IsLoopback(a)).ToList();
-        if (nameservers.Count == 0)
-        {
-            nameservers = [.. FallbackNameservers];
-        }
-
-        var search = host.DnsSearch is { Count: > 0 } s ? "search " + string.Join(' ', s) : lines.LastOrDefault(l => Fields(l) is ["search", ..]);
-        var options = host.DnsOptions is { Count: > 0 } o ? "options " + string.Join(' ', o) : lines.LastOrDefault(l => Fields(l) is ["options", ..]);
-        var text = new StringBuilder();
-        foreach (var server in nameservers)
-        {
-            text.Append("nameserver ").Append(server).Append('\n');
-        }
-
-        if (search is not null)
-        {
-            text.Append(search).Append('\n');
-        }
-
-        if (options is not null)
-        {
-            text.Append(options).Append('\n');
-        }
-
-        return text.ToString();
+        return Engine.Network.ResolvConf.ForContainer(hostFile, hostNetwork, host.Dns, host.DnsSearch, host.DnsOptions);
     }
 
     /// <summary>ExtraHosts entries (<c>name:address</c> or <c>name=address</c>), checked; <c>host-gateway</c> becomes
@@ -147,10 +116,6 @@ public static partial class DockerFiles
             }
         }
     }
-
-    private static bool IsLoopback(string address) => IPAddress.TryParse(address, out var ip) && IPAddress.IsLoopback(ip);
-
-    private static string[] Fields(string line) => line.Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
 
     private static string? ReadBounded(string path)
     {

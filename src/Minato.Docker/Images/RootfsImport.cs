@@ -88,42 +88,10 @@ public sealed class RootfsImport(ImageStore images, ImageRecorder recorder, Dock
             [0xfd, (byte)'7', (byte)'z', (byte)'X', (byte)'Z', 0x00] => throw new InvalidInputException("xz-compressed tars are not supported; send it plain, gzip or zstd"),
             _ => LayerCompression.None,
         };
-        await using var joined = new PrefixedStream(head.AsMemory(0, read), body);
+        await using var joined = new PrefixedStream(head.AsMemory(0, read), body, leaveOpen: true);
         await using var limited = new LimitedStream(joined, MaxBodyBytes, "The import body", leaveOpen: true);
         await using var tar = LayerDecompression.Open(limited, compression, leaveOpen: true);
         await using var bounded = new LimitedStream(tar, MaxBodyBytes, "The imported tar", leaveOpen: true);
         await bounded.CopyToAsync(destination, cancellationToken);
-    }
-
-    /// <summary>Bytes already read, then the rest of a stream.</summary>
-    private sealed class PrefixedStream(ReadOnlyMemory<byte> prefix, Stream rest) : PassThroughReadStream(rest, leaveOpen: true)
-    {
-        private ReadOnlyMemory<byte> pending = prefix;
-
-        public override int Read(Span<byte> buffer)
-        {
-            if (pending.IsEmpty)
-            {
-                return Inner.Read(buffer);
-            }
-
-            var count = Math.Min(buffer.Length, pending.Length);
-            pending.Span[..count].CopyTo(buffer);
-            pending = pending[count..];
-            return count;
-        }
-
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (pending.IsEmpty)
-            {
-                return Inner.ReadAsync(buffer, cancellationToken);
-            }
-
-            var count = Math.Min(buffer.Length, pending.Length);
-            pending.Span[..count].CopyTo(buffer.Span);
-            pending = pending[count..];
-            return ValueTask.FromResult(count);
-        }
     }
 }

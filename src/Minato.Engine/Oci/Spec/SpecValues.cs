@@ -29,8 +29,15 @@ public static partial class SpecValues
             throw new InvalidInputException($"{field} \"{value}\" must be an absolute path");
         }
 
+        return Clean(value);
+    }
+
+    /// <summary>The path as a clean absolute one: no empty, "." or ".." components (".." stops at the root), lexically.</summary>
+    public static string Clean(string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
         var parts = new List<string>();
-        foreach (var part in value.Split('/'))
+        foreach (var part in path.Split('/'))
         {
             if (part is "" or ".")
             {
